@@ -1,0 +1,133 @@
+"""Brains understand answers and phrase text. They never pick the strategy (the engine does).
+
+``OfflineBrain`` is the embedded default: rules for understanding, templates for phrasing, and
+explanations assembled from the engine's reasons and the retrieved passages. No key, no network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from knowledge.types import Passage
+
+from .engine import describe_value
+from .extract import extract
+from .types import STRATEGY_LABELS, Profile, Recommendation, Topic
+
+Writer = Callable[[str], None]
+
+
+@dataclass
+class Understanding:
+    facts: dict[str, tuple[Any, str]] = field(default_factory=dict)  # field -> (value, user's words)
+    intent: str = "answer"  # answer | question | unsure | done | greeting | empty
+    correction: bool = False
+    order: bool = False
+
+
+class Brain(Protocol):
+    name: str
+
+    def understand(self, text: str, pending: str | None, profile: Profile) -> Understanding: ...
+
+    def phrase_question(self, topic: Topic, profile: Profile, notes: list[str]) -> str: ...
+
+    def explain(self, rec: Recommendation, profile: Profile, previous: Recommendation | None,
+                write: Writer | None = None) -> str: ...
+
+    def answer(self, question: str, passages: list[Passage], rec: Recommendation | None,
+               write: Writer | None = None) -> str: ...
+
+
+def _excerpt(text: str, limit: int = 260) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+class OfflineBrain:
+    name = "offline"
+
+    def understand(self, text: str, pending: str | None, profile: Profile) -> Understanding:
+        ex = extract(text, pending)
+        return Understanding(facts=ex.facts, intent=ex.intent, correction=ex.correction, order=ex.order)
+
+    def phrase_question(self, topic: Topic, profile: Profile, notes: list[str]) -> str:
+        lead = " ".join(notes).strip()
+        return f"{lead}\n\n{topic.question}" if lead else topic.question
+
+    def explain(self, rec: Recommendation, profile: Profile, previous: Recommendation | None,
+                write: Writer | None = None) -> str:
+        lines: list[str] = []
+        if previous is not None:
+            if previous.strategy != rec.strategy:
+                lines.append(f"**That changes the answer:** {STRATEGY_LABELS[previous.strategy]} → "
+                             f"**{rec.label}**.")
+            else:
+                lines.append(f"**Still {rec.label}**, re-run with the new facts.")
+            old = {s.strategy: s.score for s in previous.ranking}
+            moved = [f"{s.label} {old.get(s.strategy, 0):+.1f} → {s.score:+.1f}" for s in rec.ranking
+                     if abs(old.get(s.strategy, 0) - s.score) >= 0.05]
+            if moved:
+                lines.append("Scores that moved: " + "; ".join(moved) + ".")
+            lines.append("")
+        layers = " + ".join(rec.layers)
+        lines.append(f"## Recommendation: {rec.label}")
+        lines.append(f"Layers: {layers}. Confidence: {rec.confidence_label} ({rec.confidence:.0%}).")
+        if rec.hosting == "self_hosted":
+            lines.append("Hosting: self-hosted (the data has to stay on your infrastructure).")
+        lines.append("")
+        lines.append("### Why")
+        for reason in rec.rationale:
+            if reason.effect.get(rec.strategy, 0) <= 0 and len(lines) > 12:
+                continue
+            cites = "".join(f"[{n}]" for n in reason.citations)
+            said = f' (you said: "{reason.quote}")' if reason.quote and not reason.assumed else ""
+            assumed = " *(assumed)*" if reason.assumed else ""
+            lines.append(f"- {reason.statement}{said}{assumed} {cites}".rstrip())
+        cheapest = min(rec.costs, key=lambda c: c.monthly_usd)
+        mine = next(c for c in rec.costs if c.strategy == rec.strategy)
+        lines.append("")
+        lines.append(f"**Cost:** about ${mine.monthly_usd:,.0f}/month for this stack"
+                     + (f" (cheapest option: {cheapest.label}, ${cheapest.monthly_usd:,.0f}/month)"
+                        if cheapest.strategy != rec.strategy else "")
+                     + f"; prices as of {rec.pricing_as_of}.")
+        lines.append("")
+        lines.append("### First steps")
+        lines += [f"{i}. {s}" for i, s in enumerate(rec.first_steps, 1)]
+        if rec.what_would_change:
+            lines.append("")
+            lines.append("### What would change this")
+            lines += [f"- {c.description}" for c in rec.what_would_change]
+        if rec.assumptions:
+            lines.append("")
+            lines.append("### Assumptions")
+            lines += [f"- {a}" for a in rec.assumptions]
+        if rec.passages:
+            lines.append("")
+            lines.append("### Sources")
+            lines += [f"[{i}] {p.citation()}" for i, p in enumerate(rec.passages, 1)]
+        lines.append("")
+        lines.append("Ask me anything about this, or tell me what changed (\"what if we had 5,000 examples?\"). "
+                     "Say *done* when you are finished.")
+        return "\n".join(lines)
+
+    def answer(self, question: str, passages: list[Passage], rec: Recommendation | None,
+               write: Writer | None = None) -> str:
+        if not passages:
+            return ("I couldn't find anything on that in the knowledge base. Try other words, or add your own "
+                    "documents with `lever knowledge add PATH`.")
+        lines = ["Here is what the knowledge base says:", ""]
+        for i, p in enumerate(passages, 1):
+            lines.append(f"- {_excerpt(p.text)} [{i}]")
+        lines.append("")
+        lines += [f"[{i}] {p.citation()}" for i, p in enumerate(passages, 1)]
+        return "\n".join(lines)
+
+
+def fact_summary(name: str, value: Any) -> str:
+    return describe_value(name, value)

@@ -1,0 +1,32 @@
+"""python -m evals [--scenarios DIR] [--json PATH] | --retrieval"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m evals", description="Replay Lever's scripted conversations.")
+    p.add_argument("--scenarios", type=Path, default=None, help="folder of scenario YAML files")
+    p.add_argument("--json", type=Path, default=None, help="write a JSON report here")
+    p.add_argument("--quiet", action="store_true", help="print only failing scenarios and the summary")
+    p.add_argument("--retrieval", action="store_true", help="measure retrieval quality instead")
+    p.add_argument("--verbose", action="store_true", help="with --retrieval: list the queries that miss")
+    args = p.parse_args(argv)
+    if args.retrieval:
+        from evals.retrieval import run
+
+        return run(verbose=args.verbose)
+    from evals.runner import SCENARIO_DIR, run
+
+    folder = args.scenarios or SCENARIO_DIR
+    if not folder.is_dir():
+        print(f"no such folder: {folder}", file=sys.stderr)
+        return 2
+    return run(folder, json_path=args.json, quiet=args.quiet)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

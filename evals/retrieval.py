@@ -1,0 +1,90 @@
+"""Retrieval quality on judged queries: recall@5, MRR and nDCG@10 for BM25, dense and their fusion.
+
+Judgements (retrieval.yaml) name relevant units: a section "<note-id>#<slug>" (its size-capped parts
+"~2", "~3" count as the same unit) or a whole note "<note-id>". A retrieved chunk matches a unit when
+it is that section or part of that note.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from agent import Library
+
+JUDGEMENTS = Path(__file__).resolve().parent / "retrieval.yaml"
+
+
+def _matches(chunk_id: str, unit: str) -> bool:
+    if "#" not in unit:
+        return chunk_id.split("#", 1)[0] == unit
+    return chunk_id == unit or chunk_id.startswith(unit + "~")
+
+
+def score_ranking(ranked: list[str], relevant: list[str]) -> dict[str, float]:
+    found_at: dict[str, int] = {}
+    gains = []
+    for rank, chunk_id in enumerate(ranked, 1):
+        new = [u for u in relevant if u not in found_at and _matches(chunk_id, u)]
+        for u in new:
+            found_at[u] = rank
+        gains.append(1.0 if new else 0.0)
+    recall5 = sum(1 for r in found_at.values() if r <= 5) / len(relevant)
+    first = min(found_at.values()) if found_at else None
+    mrr = 1.0 / first if first else 0.0
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains[:10]))
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(len(relevant), 10)))
+    return {"recall@5": recall5, "mrr": mrr, "ndcg@10": dcg / ideal if ideal else 0.0}
+
+
+def load_judgements(path: Path = JUDGEMENTS) -> list[dict]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data["queries"] if isinstance(data, dict) else data
+
+
+def evaluate(library: Library, judgements: list[dict], mode: str = "bm25", k: int = 10) -> dict:
+    index = library.index
+    search = {"bm25": index.search_bm25, "dense": index.search_dense, "fusion": index.search}[mode]
+    per_query = []
+    for q in judgements:
+        ranked = [p.chunk_id for p in search(q["query"], k)]
+        per_query.append({"query": q["query"], "ranked": ranked, **score_ranking(ranked, q["relevant"])})
+    n = len(per_query) or 1
+    summary = {m: sum(r[m] for r in per_query) / n for m in ("recall@5", "mrr", "ndcg@10")}
+    return {"mode": mode, "queries": len(per_query), **summary, "per_query": per_query}
+
+
+def unresolved(library: Library, judgements: list[dict]) -> list[str]:
+    ids = library.index.chunk_ids()
+    return [u for q in judgements for u in q["relevant"] if not any(_matches(c, u) for c in ids)]
+
+
+def run(verbose: bool = False) -> int:
+    judgements = load_judgements()
+    home = Path(tempfile.mkdtemp(prefix="lever-retrieval-"))
+    modes = [("bm25", Library(home=home / "bm25", embedder=None))]
+    from knowledge.dense import default_embedder
+
+    embedder = default_embedder()
+    if embedder is not None:
+        lib = Library(home=home / "dense", embedder=embedder)
+        modes += [("dense", lib), ("fusion", lib)]
+    bad = unresolved(modes[0][1], judgements)
+    if bad:
+        print("judgements that name no chunk in the index:", ", ".join(sorted(set(bad))))
+        return 2
+    print(f"{len(judgements)} judged queries")
+    print(f"{'mode':<8} {'recall@5':>9} {'MRR':>7} {'nDCG@10':>8}")
+    for mode, lib in modes:
+        res = evaluate(lib, judgements, mode)
+        print(f"{mode:<8} {res['recall@5']:>9.3f} {res['mrr']:>7.3f} {res['ndcg@10']:>8.3f}")
+        if verbose:
+            for q in res["per_query"]:
+                if q["recall@5"] < 1:
+                    print(f"   miss  r@5={q['recall@5']:.2f} mrr={q['mrr']:.2f}  {q['query']}  -> {q['ranked'][:5]}")
+    if embedder is None:
+        print("dense and fusion: not measured (install the extra: pip install 'lever[embeddings]')")
+    return 0

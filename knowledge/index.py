@@ -1,0 +1,301 @@
+"""The embedded search index: SQLite FTS5 (BM25) over the corpus and the user's documents.
+
+The index is derived data. It is rebuilt automatically whenever the corpus or the user's documents
+change (a fingerprint of their files is stored with it), always into a temporary file that replaces
+the old one in a single rename, so a reader never sees a half-built index. A corrupt index file is
+simply rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+from .chunking import Chunk, Document, chunk_document, parse_note
+from .paths import CORPUS_DIR, lever_home
+from .types import Passage
+
+INDEX_VERSION = "3"
+RRF_K = 60  # Cormack, Clarke & Buettcher (2009)
+_FINGERPRINT_TTL_S = 1.0
+
+# Words that carry no signal for ranking. Kept short on purpose: interview answers are short.
+STOPWORDS = frozenset(
+    """a an and are as at be been but by can could do does did for from had has have how i if in into is it
+    its just me my of on or our ours so than that the their them then there these they this those to
+    too us very was we were what when where which while who why will with would you your yours about
+    around really quite some any all also get got go going want need needs""".split()
+)
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into unit-length vectors (see knowledge.dense)."""
+
+    name: str
+
+    def encode(self, texts: list[str]) -> list[list[float]]: ...
+
+
+def query_terms(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    seen: list[str] = []
+    for w in words:
+        if w not in STOPWORDS and w not in seen and (len(w) > 1 or w.isdigit()):
+            seen.append(w)
+    return seen
+
+
+def fts_query(text: str) -> str | None:
+    terms = query_terms(text)
+    if not terms:
+        return None
+    return " OR ".join(f'"{t}"' for t in terms[:32])
+
+
+class Index:
+    """Build and query the index for one Lever home (corpus notes + the user's documents)."""
+
+    def __init__(
+        self,
+        home: str | os.PathLike | None = None,
+        corpus_dir: str | os.PathLike | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.home = lever_home(home)
+        self.corpus_dir = Path(corpus_dir) if corpus_dir is not None else CORPUS_DIR
+        self.docs_dir = self.home / "documents"
+        self.path = self.home / "index.sqlite"
+        self.embedder = embedder
+        self._conn: sqlite3.Connection | None = None
+        self._fingerprint: str | None = None
+        self._checked_at = 0.0
+        self._vectors = None  # (ids, matrix) cache for dense search
+        self.last_build_seconds: float | None = None
+
+    # ----------------------------------------------------------------- sources on disk
+    def source_files(self) -> list[Path]:
+        files = sorted(self.corpus_dir.glob("*.md"))
+        if self.docs_dir.is_dir():
+            files += sorted(self.docs_dir.glob("*.md"))
+        return files
+
+    def fingerprint(self) -> str:
+        h = hashlib.sha256(f"v{INDEX_VERSION}|{getattr(self.embedder, 'name', '')}".encode())
+        for f in self.source_files():
+            try:
+                st = f.stat()
+            except FileNotFoundError:
+                continue
+            h.update(f"{f}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        return h.hexdigest()
+
+    def documents(self) -> list[Document]:
+        docs = []
+        for f in self.source_files():
+            doc = parse_note(f.read_text(encoding="utf-8", errors="replace"), fallback_id=f.stem)
+            if f.parent == self.docs_dir and not doc.kind:
+                doc.kind = "user"
+            docs.append(doc)
+        return docs
+
+    # ----------------------------------------------------------------- build
+    def ensure(self) -> sqlite3.Connection:
+        """Open the index, rebuilding it first if it is missing, stale or unreadable."""
+        now = time.monotonic()
+        if self._conn is not None and now - self._checked_at < _FINGERPRINT_TTL_S:
+            return self._conn
+        fp = self.fingerprint()
+        self._checked_at = now
+        if self._conn is not None and fp == self._fingerprint:
+            return self._conn
+        self.close()
+        conn = self._open_existing(fp)
+        if conn is None:
+            self.rebuild(fp)
+            conn = self._open_existing(fp)
+            if conn is None:  # pragma: no cover - only if the disk refuses writes
+                raise RuntimeError(f"could not build the search index at {self.path}")
+        self._conn, self._fingerprint, self._vectors = conn, fp, None
+        return conn
+
+    def _open_existing(self, fp: str) -> sqlite3.Connection | None:
+        if not self.path.exists():
+            return None
+        try:
+            conn = sqlite3.connect(self.path, check_same_thread=False)
+            row = conn.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
+        except sqlite3.DatabaseError:
+            return None  # corrupt or foreign file: rebuild over it
+        if not row or row[0] != fp:
+            conn.close()
+            return None
+        return conn
+
+    def rebuild(self, fp: str | None = None) -> None:
+        started = time.perf_counter()
+        fp = fp or self.fingerprint()
+        docs = self.documents()
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        conn = sqlite3.connect(tmp)
+        try:
+            with conn:
+                _create_schema(conn)
+                for doc in docs:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO sources(id, title, publisher, date, url, kind) VALUES (?,?,?,?,?,?)",
+                        (doc.id, doc.title, doc.publisher, doc.date, doc.url, doc.kind),
+                    )
+                    chunks = chunk_document(doc)
+                    conn.executemany(
+                        "INSERT INTO chunks(chunk_id, source_id, title, heading, body) VALUES (?,?,?,?,?)",
+                        [(c.chunk_id, c.source_id, doc.title, " > ".join(c.heading[1:]), c.text) for c in chunks],
+                    )
+                if self.embedder is not None:
+                    _store_vectors(conn, self.embedder)
+                conn.execute("INSERT INTO meta(key, value) VALUES ('fingerprint', ?)", (fp,))
+            conn.close()
+            os.replace(tmp, self.path)
+        finally:
+            conn.close()
+            tmp.unlink(missing_ok=True)
+        self.last_build_seconds = time.perf_counter() - started
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # ----------------------------------------------------------------- query
+    def search(self, query: str, k: int = 5) -> list[Passage]:
+        conn = self.ensure()
+        ranked = self._bm25(conn, query, limit=max(k, 50) if self.embedder else k)
+        if self.embedder is not None:
+            dense = self._dense(conn, query, limit=50)
+            ranked = rrf_fuse([ranked, dense])
+        return self._passages(conn, ranked[:k])
+
+    def search_bm25(self, query: str, k: int = 5) -> list[Passage]:
+        conn = self.ensure()
+        return self._passages(conn, self._bm25(conn, query, k))
+
+    def search_dense(self, query: str, k: int = 5) -> list[Passage]:
+        conn = self.ensure()
+        return self._passages(conn, self._dense(conn, query, k))
+
+    def _bm25(self, conn: sqlite3.Connection, query: str, limit: int) -> list[tuple[int, float]]:
+        match = fts_query(query)
+        if match is None:
+            return []
+        rows = conn.execute(
+            "SELECT rowid, bm25(chunks, 0.0, 0.0, 1.0, 2.0, 1.0) AS s FROM chunks WHERE chunks MATCH ? "
+            "ORDER BY s LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [(rowid, -score) for rowid, score in rows]
+
+    def _dense(self, conn: sqlite3.Connection, query: str, limit: int) -> list[tuple[int, float]]:
+        if self.embedder is None or not query.strip():
+            return []
+        import numpy as np
+
+        if self._vectors is None:
+            rows = conn.execute("SELECT rowid, vec FROM vectors").fetchall()
+            ids = np.array([r[0] for r in rows], dtype=np.int64)
+            mat = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 1))
+            self._vectors = (ids, mat)
+        ids, mat = self._vectors
+        if len(ids) == 0:
+            return []
+        q = np.asarray(self.embedder.encode([query])[0], dtype=np.float32)
+        scores = mat @ q
+        top = np.argsort(-scores)[:limit]
+        return [(int(ids[i]), float(scores[i])) for i in top]
+
+    def _passages(self, conn: sqlite3.Connection, ranked: Iterable[tuple[int, float]]) -> list[Passage]:
+        out = []
+        for rowid, score in ranked:
+            row = conn.execute(
+                "SELECT c.chunk_id, c.source_id, c.heading, c.body, s.title, s.publisher, s.date, s.url, s.kind "
+                "FROM chunks c JOIN sources s ON s.id = c.source_id WHERE c.rowid = ?",
+                (rowid,),
+            ).fetchone()
+            if row:
+                out.append(_passage(row, score))
+        return out
+
+    def get(self, chunk_id: str) -> Passage | None:
+        conn = self.ensure()
+        row = conn.execute(
+            "SELECT c.chunk_id, c.source_id, c.heading, c.body, s.title, s.publisher, s.date, s.url, s.kind "
+            "FROM chunks c JOIN sources s ON s.id = c.source_id WHERE c.chunk_id = ?",
+            (chunk_id,),
+        ).fetchone()
+        return _passage(row, 0.0) if row else None
+
+    def chunk_ids(self) -> list[str]:
+        return [r[0] for r in self.ensure().execute("SELECT chunk_id FROM chunks ORDER BY rowid")]
+
+    def sources(self) -> list[dict]:
+        conn = self.ensure()
+        rows = conn.execute(
+            "SELECT s.id, s.title, s.publisher, s.date, s.url, s.kind, "
+            "(SELECT count(*) FROM chunks c WHERE c.source_id = s.id) FROM sources s ORDER BY s.kind = 'user', s.id"
+        ).fetchall()
+        keys = ("id", "title", "publisher", "date", "url", "kind", "chunks")
+        return [dict(zip(keys, r)) for r in rows]
+
+
+def _passage(row: tuple, score: float) -> Passage:
+    chunk_id, source_id, heading, body, title, publisher, date, url, kind = row
+    path = [title] + ([h for h in heading.split(" > ") if h] if heading else [])
+    return Passage(
+        chunk_id=chunk_id, source_id=source_id, title=title, publisher=publisher, date=date, url=url,
+        kind=kind, heading=path, text=body, score=round(score, 4),
+    )
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    conn.executescript(
+        """
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE sources(id TEXT PRIMARY KEY, title TEXT, publisher TEXT, date TEXT, url TEXT, kind TEXT);
+        CREATE VIRTUAL TABLE chunks USING fts5(
+            chunk_id UNINDEXED, source_id UNINDEXED, title, heading, body,
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE vectors(rowid INTEGER PRIMARY KEY, vec BLOB);
+        """
+    )
+
+
+def _store_vectors(conn: sqlite3.Connection, embedder: Embedder, batch: int = 64) -> None:
+    import numpy as np
+
+    rows = conn.execute("SELECT rowid, title, heading, body FROM chunks ORDER BY rowid").fetchall()
+    for i in range(0, len(rows), batch):
+        part = rows[i:i + batch]
+        vecs = embedder.encode([f"{t}. {h}. {b}" for _, t, h, b in part])
+        conn.executemany(
+            "INSERT INTO vectors(rowid, vec) VALUES (?, ?)",
+            [(r[0], np.asarray(v, dtype=np.float32).tobytes()) for r, v in zip(part, vecs)],
+        )
+
+
+def rrf_fuse(rankings: list[list[tuple[int, float]]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: each list adds 1/(k + rank) for every item it ranks."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (item, _) in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def build_chunks(docs: Iterable[Document]) -> list[Chunk]:
+    return [c for d in docs for c in chunk_document(d)]

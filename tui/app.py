@@ -1,0 +1,703 @@
+"""The Textual app: a chat with the interview, a progress panel, the recommendation view,
+history, export and help.
+
+The app holds no interview logic. It drives ``agent.Interview`` (the facade) and draws the
+``Snapshot`` it returns. Every facade call runs on one background thread, one at a time, so the
+UI never freezes and the facade is never called concurrently. ``agent`` is imported in that
+thread too: the window is on screen before the interview machinery has finished loading.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Markdown, Static, TabbedContent, TabPane
+
+from tui.recommendation import STRATEGY_SHORT, OpenCitation, RecommendationView
+from tui.text import DEFAULT_MAX_CHARS, strip_control
+from tui.widgets import (
+    AssistantMessage,
+    ChatInput,
+    Conversation,
+    NoticeMessage,
+    ProgressPanel,
+    QuickReplies,
+    Thinking,
+    UserMessage,
+)
+
+if TYPE_CHECKING:
+    from agent import Interview
+    from agent.types import Message, Recommendation, Snapshot
+
+
+PLACEHOLDER_ANSWER = "Type your answer and press Enter  (↑ for quick replies)"
+PLACEHOLDER_FOLLOWUP = "Ask a follow-up, or try “what if we had 5,000 examples?”"
+PLACEHOLDER_DONE = "Ask a follow-up, or press ctrl+n for a new interview"
+
+
+class LeverApp(App[int]):
+    """Lever's terminal UI."""
+
+    CSS_PATH = "lever.tcss"
+    TITLE = "Lever"
+    SUB_TITLE = "starting…"
+
+    BINDINGS = [
+        Binding("ctrl+n", "new", "New", id="new", priority=True),
+        Binding("ctrl+o", "history", "History", id="history", priority=True),
+        Binding("ctrl+e", "export", "Export", id="export", priority=True),
+        Binding("ctrl+r", "toggle_view", "Recommendation", id="recommendation", priority=True),
+        Binding("ctrl+s", "sources", "Sources", id="sources", priority=True),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+c", "quit", "Quit", id="quit-ctrl-c", show=False, priority=True),
+    ]
+
+    def __init__(self, interview: "Interview | None" = None, resume: str | bool | None = None) -> None:
+        super().__init__()
+        self.interview: Interview | None = interview
+        self.resume = resume
+        self.thread_id: str | None = None
+        self.snapshot: Snapshot | None = None
+        self.recommendation: Recommendation | None = None
+        self.busy = False
+        self.max_chars = DEFAULT_MAX_CHARS
+        self.boot_error: str | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lever-interview")
+        self._iv_ready = asyncio.Event()
+        self._lever_error: type[BaseException] = RuntimeError
+        self._shown = 0  # snapshot messages on screen
+        self._rec_key: str | None = None
+        self._pending_user: UserMessage | None = None
+        self._thinking: Thinking | None = None
+        # streaming
+        self._stream_token: object | None = None
+        self._stream_bubble: AssistantMessage | None = None
+        self._chunks: list[str] = []
+        self._chunk_event = asyncio.Event()
+        self._first_question_seen = False
+        self._event_loop: asyncio.AbstractEventLoop | None = None
+
+    # -----------------------------------------------------------------------------------------
+    # Layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                with TabbedContent(id="views", initial="chat-pane"):
+                    with TabPane("Chat", id="chat-pane"):
+                        yield Conversation(id="conversation")
+                    with TabPane("Recommendation", id="rec-pane"):
+                        yield Static(Content("No recommendation yet."), id="rec-empty", markup=False)
+                yield ChatInput(placeholder="Starting Lever…", id="prompt")
+            yield ProgressPanel(id="progress")
+        yield Footer()
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.query_one("#conversation", Conversation)
+
+    @property
+    def prompt(self) -> ChatInput:
+        return self.query_one("#prompt", ChatInput)
+
+    @property
+    def views(self) -> TabbedContent:
+        return self.query_one("#views", TabbedContent)
+
+    async def on_mount(self) -> None:
+        self._event_loop = asyncio.get_running_loop()
+        self.views.disable_tab("rec-pane")
+        self.prompt.focus()
+        await self._set_thinking("Starting Lever…")
+        self.run_worker(self._boot(), group="boot", exit_on_error=False)
+
+    # -----------------------------------------------------------------------------------------
+    # The facade, on its own thread
+
+    def _make_interview(self) -> "Interview":
+        import agent
+
+        self._lever_error = getattr(agent, "LeverError", RuntimeError)
+        self.max_chars = int(getattr(agent, "MAX_MESSAGE_CHARS", DEFAULT_MAX_CHARS))
+        return self.interview if self.interview is not None else agent.Interview()
+
+    async def call_interview(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Call ``Interview.<method>`` on the interview thread and await the result."""
+        await self._iv_ready.wait()
+        if self.interview is None:
+            raise RuntimeError(self.boot_error or "Lever could not start.")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, functools.partial(getattr(self.interview, method), *args, **kwargs)
+        )
+
+    def reason(self, error: BaseException) -> str:
+        """What to tell the user about a failure."""
+        if isinstance(error, self._lever_error):
+            return str(error) or type(error).__name__
+        return f"Unexpected error ({type(error).__name__}): {error}"
+
+    def _error(self, error: BaseException, title: str) -> None:
+        if not isinstance(error, self._lever_error):
+            self.log.error(f"{title}: {error!r}")
+        self.notify(self.reason(error), title=title, severity="error", markup=False, timeout=10)
+
+    # -----------------------------------------------------------------------------------------
+    # Start-up
+
+    async def _boot(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            self.interview = await loop.run_in_executor(self._executor, self._make_interview)
+        except Exception as error:  # noqa: BLE001 - shown to the user
+            self.boot_error = self.reason(error)
+            self._iv_ready.set()
+            await self._clear_thinking()
+            await self.conversation.mount(NoticeMessage(f"Lever could not start: {self.boot_error}"))
+            self.notify(self.boot_error, title="Lever could not start", severity="error", markup=False)
+            self.prompt.placeholder = "Lever could not start: press ctrl+q to quit"
+            self.sub_title = "not started"
+            return
+        self._iv_ready.set()
+        self.prompt.set_limit(self.max_chars)
+        brain = getattr(self.interview, "brain_name", "offline")
+        self.sub_title = "offline brain" if brain == "offline" else f"brain: {brain}"
+        self.query_one(ProgressPanel).set_brain(brain)
+        for notice in getattr(self.interview, "startup_notices", []) or []:
+            self.notify(notice, title="Note", markup=False, timeout=8)
+        if self.resume:
+            await self._resume_from_cli(self.resume)
+        else:
+            await self._start_new()
+
+    async def _resume_from_cli(self, resume: str | bool) -> None:
+        try:
+            summaries = await self.call_interview("list")
+        except Exception as error:  # noqa: BLE001
+            self._error(error, "Could not list past interviews")
+            await self._start_new()
+            return
+        if resume is True:
+            if summaries:
+                await self.open_thread(summaries[0].thread_id)
+            else:
+                self.notify("No past interviews yet: starting a new one.", markup=False)
+                await self._start_new()
+            return
+        wanted = str(resume).strip()
+        matches = [s for s in summaries if s.thread_id == wanted] or [
+            s for s in summaries if s.thread_id.startswith(wanted)
+        ]
+        if len(matches) == 1:
+            await self.open_thread(matches[0].thread_id)
+            return
+        if matches:
+            message = f"“{wanted}” matches {len(matches)} interviews. Pick one, or press esc to start a new one."
+        else:
+            message = f"No interview matches “{wanted}”. Pick one, or press esc to start a new one."
+        await self._clear_thinking()
+
+        async def picked(thread_id: str | None) -> None:
+            if thread_id:
+                await self.open_thread(thread_id)
+            else:
+                await self._start_new()
+
+        from tui.screens import HistoryScreen
+
+        self.push_screen(HistoryScreen(current=None, message=message), picked)
+
+    async def _start_new(self) -> None:
+        await self._set_thinking("Starting a new interview…")
+        try:
+            snapshot = await self.call_interview("start")
+        except Exception as error:  # noqa: BLE001
+            await self._clear_thinking()
+            self._error(error, "Could not start an interview")
+            return
+        await self._show(snapshot, full=True)
+
+    async def open_thread(self, thread_id: str) -> None:
+        """Show a stored interview."""
+        try:
+            snapshot = await self.call_interview("state", thread_id)
+        except Exception as error:  # noqa: BLE001
+            self._error(error, "Could not open the interview")
+            return
+        await self._show(snapshot, full=True)
+        self.notify("Resumed. Everything you said is here.", markup=False, timeout=4)
+
+    def on_first_question(self) -> None:
+        """Called once, right after the first question is on screen (a hook for the start-up benchmark)."""
+
+    # -----------------------------------------------------------------------------------------
+    # Drawing a snapshot
+
+    def _message_widget(self, message: "Message"):
+        if message.role == "user":
+            return UserMessage(message.text)
+        if message.kind == "notice":
+            return NoticeMessage(message.text)
+        return AssistantMessage(message.text, kind=message.kind, topic=message.topic)
+
+    async def _show(self, snapshot: "Snapshot", *, full: bool) -> None:
+        conversation = self.conversation
+        new_thread = snapshot.thread_id != self.thread_id
+        if full or new_thread:
+            await self._stop_stream()
+            await conversation.remove_children()
+            self._shown = 0
+            self._pending_user = None
+            self._thinking = None
+            self._rec_key = None
+            self.recommendation = None
+            self.views.active = "chat-pane"
+        self.thread_id = snapshot.thread_id
+        self.snapshot = snapshot
+
+        await self._clear_thinking()
+        await conversation.query(QuickReplies).remove()
+        anchor = conversation.children[-1] if conversation.children else None
+        if self._pending_user is not None:
+            anchor = self._pending_user
+        for message in snapshot.messages[self._shown :]:
+            if message.role == "user" and self._pending_user is not None:
+                self._pending_user.set_text(message.text)
+                anchor, self._pending_user = self._pending_user, None
+                continue
+            if message.role == "assistant" and message.kind != "notice" and self._stream_bubble is not None:
+                bubble, self._stream_bubble = self._stream_bubble, None
+                await bubble.finish(message.text, message.kind, message.topic)
+                anchor = bubble
+                continue
+            widget = self._message_widget(message)
+            if anchor is None or anchor.parent is not conversation:
+                await conversation.mount(widget)
+            else:
+                await conversation.mount(widget, after=anchor)
+            anchor = widget
+        for leftover in (self._pending_user, self._stream_bubble):
+            if leftover is not None:
+                await leftover.remove()
+        self._pending_user = self._stream_bubble = None
+        self._shown = len(snapshot.messages)
+
+        options = self._options(snapshot)
+        if options:
+            stacked = sum(len(o) + 5 for o in options) > max(conversation.size.width - 6, 40)
+            await conversation.mount(QuickReplies(options, stacked=stacked))
+        conversation.anchor()
+
+        await self.query_one(ProgressPanel).show(snapshot)
+        await self._show_recommendation(snapshot.recommendation, announce=not (full or new_thread))
+        for notice in snapshot.notices:
+            self.notify(notice, title="Note", severity="warning", markup=False, timeout=8)
+        if snapshot.recommendation is None:
+            self.prompt.placeholder = PLACEHOLDER_ANSWER if snapshot.pending else PLACEHOLDER_DONE
+        else:
+            self.prompt.placeholder = PLACEHOLDER_DONE if snapshot.done else PLACEHOLDER_FOLLOWUP
+        self.refresh_bindings()
+        if not self._first_question_seen and snapshot.pending is not None:
+            self._first_question_seen = True
+            self.call_after_refresh(self.on_first_question)
+
+    @staticmethod
+    def _options(snapshot: "Snapshot") -> list[str]:
+        if snapshot.done or not snapshot.messages:
+            return []
+        last = snapshot.messages[-1]
+        if last.role != "assistant":
+            return []
+        if last.options:
+            return list(last.options)
+        if last.kind == "question" and snapshot.pending is not None:
+            return list(snapshot.pending.options)
+        return []
+
+    async def _show_recommendation(self, rec: "Recommendation | None", *, announce: bool) -> None:
+        key = rec.model_dump_json() if rec is not None else None
+        if key == self._rec_key:
+            return
+        previous = self.recommendation
+        self._rec_key = key
+        self.recommendation = rec
+        pane = self.query_one("#rec-pane", TabPane)
+        await pane.remove_children()
+        if rec is None:
+            await pane.mount(Static(Content("No recommendation yet."), id="rec-empty", markup=False))
+            self.views.disable_tab("rec-pane")
+            return
+        await pane.mount(RecommendationView(rec, id="rec-view"))
+        self.views.enable_tab("rec-pane")
+        if not announce:
+            return
+        if previous is None:
+            self.notify(
+                f"{rec.label}. Press ctrl+r for the reasons, sources, costs and first steps.",
+                title="Your recommendation is ready",
+                markup=False,
+                timeout=8,
+            )
+        elif previous.strategy != rec.strategy:
+            self.notify(
+                f"{STRATEGY_SHORT.get(previous.strategy, previous.label)} → {rec.label}",
+                title="The recommendation changed",
+                markup=False,
+                timeout=8,
+            )
+        else:
+            self.notify(f"Still {rec.label}; the details were updated.", title="Recommendation updated", markup=False)
+
+    # -----------------------------------------------------------------------------------------
+    # Thinking and streaming
+
+    async def _set_thinking(self, text: str = "Lever is thinking…") -> None:
+        if self._thinking is not None and self._thinking.is_attached:
+            self._thinking.text = text
+            self._thinking.refresh()
+            return
+        self._thinking = Thinking(text)
+        await self.conversation.mount(self._thinking)
+
+    async def _clear_thinking(self) -> None:
+        if self._thinking is not None:
+            thinking, self._thinking = self._thinking, None
+            if thinking.is_attached:
+                await thinking.remove()
+
+    def _chunk_from_thread(self, token: object, chunk: str) -> None:
+        """``on_text`` for the facade: called on the interview thread."""
+        try:
+            self._event_loop.call_soon_threadsafe(self._queue_chunk, token, chunk)
+        except (RuntimeError, AttributeError):  # the app has closed: the turn is still saved
+            pass
+
+    def _queue_chunk(self, token: object, chunk: str) -> None:
+        if token is not self._stream_token or not chunk:
+            return
+        self._chunks.append(chunk)
+        self._chunk_event.set()
+
+    async def _pump_stream(self, token: object) -> None:
+        """Write streamed text into a bubble as it arrives."""
+        while True:
+            await self._chunk_event.wait()
+            self._chunk_event.clear()
+            if token is not self._stream_token:
+                return
+            text = strip_control("".join(self._chunks))
+            self._chunks.clear()
+            if not text:
+                continue
+            if self._stream_bubble is None:
+                bubble = AssistantMessage("", kind="text")
+                if self._thinking is not None and self._thinking.is_attached:
+                    await self.conversation.mount(bubble, before=self._thinking)
+                    self._thinking.text = "Lever is writing…"
+                else:
+                    await self.conversation.mount(bubble)
+                self._stream_bubble = bubble
+            await self._stream_bubble.markdown.append(text)
+
+    async def _stop_stream(self) -> None:
+        self._stream_token = None
+        self._chunk_event.set()
+        for worker in self.workers:
+            if worker.group == "stream":
+                worker.cancel()
+        self._chunks.clear()
+        await asyncio.sleep(0)
+        self._chunk_event.clear()
+
+    # -----------------------------------------------------------------------------------------
+    # Sending
+
+    @on(ChatInput.Submitted, "#prompt")
+    async def _submitted(self, event: ChatInput.Submitted) -> None:
+        event.stop()
+        await self.send_text(event.value, from_input=True)
+
+    @on(QuickReplies.Chosen)
+    async def _quick_reply(self, event: QuickReplies.Chosen) -> None:
+        event.stop()
+        await self.send_text(event.text)
+
+    @on(QuickReplies.Back)
+    def _back_to_input(self) -> None:
+        self.prompt.focus()
+
+    @on(ChatInput.WantsQuickReplies)
+    def _to_quick_replies(self) -> None:
+        replies = self.conversation.query(QuickReplies)
+        if replies:
+            replies.last().focus_first()
+
+    @on(ChatInput.Cut)
+    def _paste_cut(self, event: ChatInput.Cut) -> None:
+        self.notify(
+            f"The paste was cut to the {event.limit:,}-character limit for one message "
+            f"({event.dropped:,} characters left out).",
+            title="Paste too long",
+            severity="warning",
+            markup=False,
+            timeout=8,
+        )
+
+    async def send_text(self, text: str, *, from_input: bool = False) -> None:
+        """Send one user message to the interview."""
+        shown = strip_control(text)[: self.max_chars]
+        if not shown.strip():
+            return
+        if self.busy:
+            self.notify("Lever is still answering your last message.", markup=False, timeout=3)
+            return
+        if self.thread_id is None:
+            self.notify("Lever is still starting; your text stays in the box.", markup=False, timeout=3)
+            return
+        if from_input:
+            self.prompt.value = ""
+        self.busy = True
+        self.refresh_bindings()
+        self.views.active = "chat-pane"
+        if not self.prompt.has_focus:
+            self.prompt.focus()
+        conversation = self.conversation
+        await conversation.query(QuickReplies).remove()
+        self._pending_user = UserMessage(shown, pending=True)
+        await conversation.mount(self._pending_user)
+        await self._set_thinking()
+        conversation.anchor()
+        self.run_worker(self._turn(self.thread_id, text), group="turn", exit_on_error=False)
+
+    async def _turn(self, thread_id: str, text: str) -> None:
+        token = object()
+        self._stream_token = token
+        self._chunks.clear()
+        self._stream_bubble = None
+        self.run_worker(self._pump_stream(token), group="stream", exit_on_error=False)
+        on_text = functools.partial(self._chunk_from_thread, token)
+        try:
+            snapshot = await self.call_interview("send", thread_id, text, on_text=on_text)
+        except Exception as error:  # noqa: BLE001 - the reason is shown; the text goes back
+            await self._stop_stream()
+            await self._turn_failed(text, error)
+            return
+        finally:
+            self.busy = False
+        await self._stop_stream()
+        if snapshot.thread_id != self.thread_id:
+            return
+        await self._show(snapshot, full=False)
+
+    async def _turn_failed(self, text: str, error: BaseException) -> None:
+        for widget in (self._pending_user, self._stream_bubble):
+            if widget is not None and widget.is_attached:
+                await widget.remove()
+        self._pending_user = self._stream_bubble = None
+        await self._clear_thinking()
+        current = self.prompt.value
+        self.prompt.value = text if not current else f"{text} {current}"
+        self.prompt.cursor_position = len(self.prompt.value)
+        self.prompt.focus()
+        if self.snapshot is not None:
+            options = self._options(self.snapshot)
+            if options:
+                await self.conversation.mount(QuickReplies(options))
+        self._error(error, "Your message was not sent")
+        self.refresh_bindings()
+
+    # -----------------------------------------------------------------------------------------
+    # Citations and links
+
+    @on(OpenCitation)
+    def _open_citation(self, event: OpenCitation) -> None:
+        event.stop()
+        self.open_citation(event.number)
+
+    def open_citation(self, number: int) -> None:
+        rec = self.recommendation
+        if rec is None or not 1 <= number <= len(rec.passages):
+            self.notify(f"There is no source [{number}].", markup=False, severity="warning")
+            return
+        from tui.screens import PassageScreen
+
+        self.push_screen(PassageScreen(number, rec.passages[number - 1]))
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        href = event.href
+        if href.startswith("cite:") and href[5:].isdigit():
+            self.open_citation(int(href[5:]))
+            return
+        self.copy_to_clipboard(href)
+        self.notify(href, title="Link copied (not opened)", markup=False, timeout=6)
+
+    @on(Button.Pressed, ".open-recommendation")
+    def _open_recommendation_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_toggle_view(force="rec-pane")
+
+    # -----------------------------------------------------------------------------------------
+    # Actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"new", "history", "export", "toggle_view", "sources", "help"}:
+            if len(self.screen_stack) > 1:
+                return False  # a dialog is open: let it have the key
+        if action in {"toggle_view", "sources"} and self.recommendation is None:
+            return None
+        if action == "export" and self.thread_id is None:
+            return None
+        return True
+
+    def action_toggle_view(self, force: str | None = None) -> None:
+        if self.recommendation is None:
+            self.notify("No recommendation yet: answer the key questions first.", markup=False, timeout=4)
+            return
+        target = force or ("chat-pane" if self.views.active == "rec-pane" else "rec-pane")
+        self.views.active = target
+        if target == "rec-pane":
+            self.query_one("#rec-tabs", TabbedContent).query_one("Tabs").focus()
+        else:
+            self.prompt.focus()
+
+    def action_sources(self) -> None:
+        if self.recommendation is None:
+            self.notify("No sources yet: they come with the recommendation.", markup=False, timeout=4)
+            return
+        self.views.active = "rec-pane"
+        self.query_one(RecommendationView).show_sources()
+
+    async def action_new(self) -> None:
+        if self.busy:
+            self.notify("Lever is still answering; try again in a moment.", markup=False, timeout=3)
+            return
+        if self.thread_id is None and not self._iv_ready.is_set():
+            return
+        self.run_worker(self._start_new(), group="open", exclusive=True, exit_on_error=False)
+        self.notify("New interview. The last one is saved in the history (ctrl+o).", markup=False, timeout=4)
+
+    def action_history(self) -> None:
+        from tui.screens import HistoryScreen
+
+        async def chosen(thread_id: str | None) -> None:
+            if not thread_id or thread_id == self.thread_id:
+                return
+            if self.busy:
+                self.notify("Lever is still answering; try again in a moment.", markup=False, timeout=3)
+                return
+            await self.open_thread(thread_id)
+
+        self.push_screen(HistoryScreen(current=self.thread_id), chosen)
+
+    def action_export(self) -> None:
+        if self.thread_id is None:
+            return
+        self.export_thread(self.thread_id)
+
+    def action_help(self) -> None:
+        from tui.screens import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    # -----------------------------------------------------------------------------------------
+    # Export and delete
+
+    def export_thread(self, thread_id: str, formats: Iterable[str] = ("json", "md")):
+        """Export an interview in the background; returns the worker."""
+        return self.run_worker(self._export(thread_id, tuple(formats)), group="export", exit_on_error=False)
+
+    async def _export(self, thread_id: str, formats: tuple[str, ...]) -> list:
+        from tui.export import export_dir, export_stem, write_export
+
+        folder = export_dir()
+        stem = export_stem(thread_id)
+        written = []
+        problems: list[str] = []
+        for fmt in formats:
+            method = "export_json" if fmt == "json" else "export_markdown"
+            try:
+                text = await self.call_interview(method, thread_id)
+                written.append(write_export(folder, stem, fmt, text))
+            except OSError as error:
+                problems.append(f"Could not write the {fmt.upper()} file: {error}")
+            except Exception as error:  # noqa: BLE001 - e.g. no recommendation yet
+                what = "JSON" if fmt == "json" else "Markdown report"
+                problems.append(f"No {what}: {self.reason(error)}")
+        if written:
+            self.notify(
+                "\n".join(str(path) for path in written),
+                title="Exported",
+                markup=False,
+                timeout=12,
+            )
+        for problem in problems:
+            self.notify(problem, title="Export", severity="warning" if written else "error", markup=False, timeout=10)
+        return written
+
+    async def delete_thread(self, thread_id: str) -> None:
+        if thread_id == self.thread_id and self.busy:
+            self.notify("Lever is still answering in that interview; try again in a moment.", markup=False)
+            return
+        try:
+            await self.call_interview("delete", thread_id)
+        except Exception as error:  # noqa: BLE001
+            self._error(error, "Could not delete")
+            return
+        self.notify("Interview deleted.", markup=False, timeout=4)
+        if thread_id == self.thread_id:
+            self.thread_id = None
+            await self._start_new()
+
+    # -----------------------------------------------------------------------------------------
+    # Command palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("New interview", "Start a new interview (the current one is saved)", self.action_new)
+        yield SystemCommand("History", "Resume, export or delete a past interview", self.action_history)
+        if self.thread_id is not None:
+            yield SystemCommand(
+                "Export", "Write the recommendation (JSON) and the report (Markdown)", self.action_export
+            )
+            yield SystemCommand(
+                "Export JSON", "Write the recommendation as JSON", lambda: self.export_thread(self.thread_id, ("json",))
+            )
+            yield SystemCommand(
+                "Export Markdown report",
+                "Write the report with the transcript and sources",
+                lambda: self.export_thread(self.thread_id, ("md",)),
+            )
+        if self.recommendation is not None:
+            yield SystemCommand("Recommendation", "Switch between the chat and the recommendation", self.action_toggle_view)
+            yield SystemCommand("Sources", "The passages the recommendation cites", self.action_sources)
+        yield SystemCommand("Help", "Keys and how Lever works", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    async def on_unmount(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def run_app(resume: str | bool | None = None) -> int:
+    """Run the app; the interview is built in the background so the window shows at once."""
+    app = LeverApp(resume=resume)
+    app.run()
+    if app.busy:
+        print("Lever: finishing the last turn so it is saved…", file=sys.stderr)
+    code = app.return_code
+    if code is None:
+        return 1 if app.boot_error else 0
+    return code
