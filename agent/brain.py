@@ -25,6 +25,7 @@ class Understanding:
     intent: str = "answer"  # answer | question | unsure | done | greeting | empty
     correction: bool = False
     order: bool = False
+    explicit: set[str] = field(default_factory=set)
 
 
 class Brain(Protocol):
@@ -54,7 +55,8 @@ class OfflineBrain:
 
     def understand(self, text: str, pending: str | None, profile: Profile) -> Understanding:
         ex = extract(text, pending)
-        return Understanding(facts=ex.facts, intent=ex.intent, correction=ex.correction, order=ex.order)
+        return Understanding(facts=ex.facts, intent=ex.intent, correction=ex.correction, order=ex.order,
+                             explicit=ex.explicit)
 
     def phrase_question(self, topic: Topic, profile: Profile, notes: list[str]) -> str:
         lead = " ".join(notes).strip()

@@ -33,9 +33,19 @@ VERY_TIGHT_LATENCY_MS = 150
 
 S_THREE_Q = ("seed-aishar-three-questions", "synth-three-key-questions")
 S_LESSON = ("seed-course-three-levers",)
-S_MATRIX = ("seed-decision-matrix-guide",)
-S_ALIEN6 = ("seed-alien6-framework",)
-S_AIGUIDE = ("seed-aiguide-train-vs-prompt",)
+S_MATRIX = ("seed-prodguide-which-ai-strategy",)
+S_ALIEN6 = ("seed-alien6-prompting-vs-fine-tuning",)
+S_AIGUIDE = ("seed-aiguide-fine-tuning-vs-context",)
+S_FITS = ("synth-when-each-strategy-fits",)
+S_DATA = ("synth-training-data-volumes", "vendor-openai-fine-tuning-guide")
+S_LATENCY = ("synth-latency",)
+S_COSTS = ("synth-costs",)
+S_PRIVACY = ("synth-privacy-and-hosting",)
+S_CITE = ("synth-citations-and-permissions",)
+S_DISTIL = ("synth-lora-qlora-distillation", "paper-hinton-2015-distillation")
+S_ESCALATE = ("synth-combined-stacks-and-escalation",)
+S_KNOWLEDGE_INJECTION = ("paper-ovadia-2023-fine-tuning-or-retrieval",)
+S_PROMPT_SIZE = ("synth-prompt-size-ceilings",)
 
 
 def needed_examples(profile: Profile) -> int:
@@ -80,17 +90,17 @@ RULES: list[Rule] = [
          {P: 1.0, R: 3.0, F: -2.0, RF: 0.5, D: -2.0},
          lambda p: "The need is knowledge: the model has to use your facts. Retrieval supplies facts at query "
                    "time; fine-tuning is a poor way to teach new facts.",
-         "knowledge problem facts documents RAG retrieval fine-tuning new knowledge", S_THREE_Q + S_LESSON),
+         "knowledge problem facts documents RAG retrieval fine-tuning new knowledge", S_THREE_Q + S_KNOWLEDGE_INJECTION),
     Rule("need-behaviour", "need", lambda p: p.value("need") == "behaviour",
          {P: 1.0, R: -2.0, F: 2.0, RF: -0.5, D: 1.0},
          lambda p: "The need is behaviour (style, format or a task skill). That is what prompting and, past its "
                    "ceiling, fine-tuning change; retrieval adds facts, not behaviour.",
-         "behaviour problem style format tone fine-tuning teaches skill", S_THREE_Q + S_ALIEN6),
+         "behaviour problem style format tone fine-tuning teaches skill", S_THREE_Q + S_FITS),
     Rule("need-both", "need", lambda p: p.value("need") == "both",
          {P: 0.0, R: 2.0, F: 1.0, RF: 3.0, D: -1.0},
          lambda p: "You need both knowledge and behaviour: the layered stack (retrieval for facts, tuning for "
                    "behaviour, a prompt for control) addresses each with the right tool.",
-         "combined stack knowledge layer behaviour layer control layer RAG plus fine-tuning", S_THREE_Q + S_LESSON),
+         "combined stack knowledge layer behaviour layer control layer RAG plus fine-tuning", S_ESCALATE + S_THREE_Q),
     Rule("freshness-volatile", "freshness", lambda p: p.value("freshness") in VOLATILE,
          {P: 0.5, R: 2.0, F: -3.0, RF: 1.0, D: -2.0},
          lambda p: f"The information changes {p.value('freshness')}. Weights trained today are stale after the "
@@ -109,49 +119,49 @@ RULES: list[Rule] = [
          {P: -3.0, R: 3.0, RF: 2.0},
          lambda p: "The knowledge is too large to fit in a prompt; retrieval selects the few passages each "
                    "request needs.",
-         "large corpus too large for context window thousands of documents retrieval", S_LESSON + S_MATRIX),
+         "large corpus too large for context window thousands of documents retrieval", S_PROMPT_SIZE + S_LESSON),
     Rule("corpus-small", "corpus", lambda p: p.value("corpus") == "small" and p.value("need") != "behaviour",
          {P: 2.5, R: -1.0, RF: -1.0},
          lambda p: "The knowledge fits in a prompt (a few thousand tokens), so it can simply go in the system "
                    "prompt with no retrieval pipeline to run.",
-         "knowledge fits in system prompt under 5,000 tokens small stable", S_MATRIX + S_LESSON),
+         "knowledge fits in system prompt under 5,000 tokens small stable", S_PROMPT_SIZE + S_MATRIX),
     Rule("citations", "citations", lambda p: p.value("citations") is True,
          {P: -0.5, R: 2.5, F: -1.0, RF: 2.0, D: -1.0},
          lambda p: "Answers must cite their sources. Retrieval returns the passages an answer rests on; a tuned "
                    "model cannot point to where a fact came from.",
-         "cite sources traceability citations RAG audit verify", S_LESSON + S_MATRIX),
+         "cite sources traceability citations RAG audit verify", S_CITE + S_LESSON),
     Rule("permissions", "permissions", lambda p: p.value("permissions") is True,
          {R: 2.0, F: -2.0, RF: 1.0, D: -2.0},
          lambda p: "Different users may see different data. Retrieval can filter by the user's permissions at "
                    "query time; facts trained into weights are visible to everyone.",
-         "permissions different users see different data access control RAG", S_LESSON),
+         "permissions different users see different data access control RAG", S_CITE + S_LESSON),
     Rule("examples-none", "examples", lambda p: 0 <= _ex(p) < 100,
          {F: -6.0, RF: -6.0, D: -1.5},
          lambda p: f"With {int(_ex(p)):,} labelled examples there is nothing to fine-tune on yet "
                    f"(aim for {EXAMPLES_RANGE.get(p.value('goal'), '500+')} for this kind of task); few-shot "
                    "prompting uses the ones you have.",
-         "how many labelled examples fine-tuning needs training data 100 examples", S_ALIEN6 + S_LESSON),
+         "how many labelled examples fine-tuning needs training data 100 examples", S_DATA + S_ALIEN6),
     Rule("examples-short", "examples", lambda p: 100 <= _ex(p) < needed_examples(p),
          {F: -3.0, RF: -3.0, D: -0.5},
          lambda p: f"{int(_ex(p)):,} labelled examples is short of the {needed_examples(p):,}+ usually needed for "
                    f"this kind of task ({EXAMPLES_RANGE.get(p.value('goal'), '500+')}).",
-         "examples needed by goal classification extraction style data volume", S_LESSON + S_ALIEN6),
+         "examples needed by goal classification extraction style data volume", S_DATA + S_LESSON),
     Rule("examples-enough", "examples", lambda p: _ex(p) >= needed_examples(p),
          {F: 2.0, RF: 2.0, D: 1.0},
          lambda p: f"{int(_ex(p)):,} labelled examples meets the {needed_examples(p):,}+ that fine-tuning needs "
                    "for this kind of task.",
-         "enough labelled examples high-quality pairs fine-tuning 500 5000", S_ALIEN6 + S_AIGUIDE),
+         "enough labelled examples high-quality pairs fine-tuning 500 5000", S_DATA + S_AIGUIDE),
     Rule("examples-plenty", "examples", lambda p: _ex(p) >= 5000,
          {F: 1.0, RF: 1.0},
          lambda p: "With 5,000+ examples a tuned model has enough signal to be consistent on edge cases.",
-         "ideally 5000 examples quality over quantity", S_ALIEN6),
+         "ideally 5000 examples quality over quantity", S_DATA + S_ALIEN6),
     Rule("ceiling-hit", "ceiling", lambda p: p.value("ceiling") in ("drift", "format", "accuracy"),
          {P: -3.0, R: 0.5, F: 2.0, RF: 2.0, D: 0.5},
          lambda p: {"drift": "Prompting has hit its ceiling: the output keeps drifting despite clear instructions.",
                     "format": "Prompting has hit its ceiling: the output format is inconsistent.",
                     "accuracy": "Prompting has hit its ceiling: accuracy is short of the target."}[p.value("ceiling")]
                    + " That is the signal to move up the escalation path.",
-         "prompt engineering ceiling inconsistent drifting format consistency 90% 99% escalate", S_THREE_Q + S_LESSON),
+         "prompt engineering ceiling inconsistent drifting format consistency 90% 99% escalate", S_THREE_Q + S_ESCALATE),
     Rule("ceiling-none", "ceiling", lambda p: p.value("ceiling") == "none",
          {P: 1.5, F: -1.0, RF: -1.0},
          lambda p: "Prompting already gives the quality you need, so there is no behaviour gap to train away.",
@@ -161,25 +171,25 @@ RULES: list[Rule] = [
          {P: 0.5, R: -2.0, F: 1.0, RF: -2.0, D: 1.5},
          lambda p: f"A {_fmt_ms(p)} budget is tight: retrieval adds roughly 100-500 ms per request (sources "
                    "differ), while a small tuned model answers fastest.",
-         "latency added by retrieval milliseconds 200-500 ms response time", S_THREE_Q + S_MATRIX),
+         "latency added by retrieval milliseconds 200-500 ms response time", S_LATENCY + S_THREE_Q),
     Rule("latency-very-tight", "latency_ms",
          lambda p: (_num(p, "latency_ms") or 1e9) <= VERY_TIGHT_LATENCY_MS,
          {R: -1.5, RF: -1.5, D: 0.5},
          lambda p: f"At {_fmt_ms(p)} there is almost no room for a retrieval round trip at all.",
-         "latency critical cannot afford retrieval overhead fine-tune", S_MATRIX),
+         "latency critical cannot afford retrieval overhead fine-tune", S_LATENCY + S_MATRIX),
     Rule("latency-relaxed", "latency_ms", lambda p: (_num(p, "latency_ms") or 0) >= 1500,
          {R: 0.5, RF: 0.5},
          lambda p: f"A {_fmt_ms(p)} budget leaves ample room for a retrieval step.",
-         "latency budget retrieval step acceptable", S_THREE_Q),
+         "latency budget retrieval step acceptable", S_LATENCY + S_THREE_Q),
     Rule("volume-high", "volume_month", lambda p: (_num(p, "volume_month") or 0) >= 1_000_000,
          {P: -1.5, F: 1.0, D: 2.0},
          lambda p: f"At {_fmt_vol(p)}, a long prompt is paid for on every request; a smaller tuned or distilled "
                    "model cuts the per-request cost.",
-         "prompt engineering expensive to scale tokens every request high volume cost", S_THREE_Q + S_LESSON),
+         "prompt engineering expensive to scale tokens every request high volume cost", S_COSTS + S_THREE_Q),
     Rule("volume-mid", "volume_month", lambda p: 100_000 <= (_num(p, "volume_month") or 0) < 1_000_000,
          {F: 0.5, D: 0.5},
          lambda p: f"At {_fmt_vol(p)}, per-request savings from a smaller model start to add up.",
-         "100K requests per month fine-tuning wins cost efficiency at scale", S_AIGUIDE),
+         "100K requests per month fine-tuning wins cost efficiency at scale", S_AIGUIDE + S_COSTS),
     Rule("volume-low", "volume_month", lambda p: 0 < (_num(p, "volume_month") or 0) < 10_000,
          {P: 2.0, F: -1.5, RF: -1.0, D: -3.0},
          lambda p: f"At {_fmt_vol(p)} the token bill is small; the upkeep of a pipeline or a tuned model is not "
@@ -189,17 +199,17 @@ RULES: list[Rule] = [
          {P: -1.0, F: 1.0, D: 2.0},
          lambda p: "Cost matters: distilling a frontier model into a small one is typically 10-100x cheaper "
                    "per request.",
-         "distillation 10-100x cheaper cost-sensitive production small model", S_LESSON),
+         "distillation 10-100x cheaper cost-sensitive production small model", S_DISTIL + S_LESSON),
     Rule("cost-low", "cost_sensitivity", lambda p: p.value("cost_sensitivity") == "low",
          {P: 0.5, D: -1.5},
          lambda p: "Cost is not a constraint, so there is no reason to trade quality for a cheaper model.",
-         "cost comparison prompting standard model cost", S_MATRIX),
+         "cost comparison prompting standard model cost", S_COSTS + S_MATRIX),
     Rule("goal-narrow-scale", "goal",
          lambda p: p.value("goal") in ("classification", "extraction") and (_num(p, "volume_month") or 0) >= 500_000,
          {F: 0.5, D: 2.0},
          lambda p: f"A narrow {p.value('goal')} task at high volume is the textbook case for a distilled small "
                    "model.",
-         "distillation high-volume classification routing simple extraction", S_LESSON),
+         "distillation high-volume classification routing simple extraction", S_DISTIL + S_LESSON),
     Rule("goal-style", "goal", lambda p: p.value("goal") == "style",
          {F: 0.5, RF: 0.5},
          lambda p: "Tone and voice are where fine-tuning shines once instructions stop being specific enough.",
@@ -208,12 +218,12 @@ RULES: list[Rule] = [
          {P: 4.0, R: -1.0, F: -2.0, RF: -3.0, D: -3.0},
          lambda p: "You are still prototyping: start with prompts, measure the failures, and add layers only when "
                    "the measurements ask for them.",
-         "prototyping start simple prompt engineering first escalation path", S_THREE_Q + S_LESSON),
+         "prototyping start simple prompt engineering first escalation path", S_ESCALATE + S_THREE_Q),
     Rule("privacy-strict", "privacy", lambda p: p.value("privacy") == "strict",
          {P: -0.5, F: 1.0, D: 1.0},
          lambda p: "The data must stay on your infrastructure. What decides this is where the model runs, not "
                    "the technique: a self-hosted open model (tuned with LoRA if needed) keeps everything in house.",
-         "confidentiality hosting mode self-hosted fine-tuning data residency", S_ALIEN6),
+         "confidentiality hosting mode self-hosted fine-tuning data residency", S_PRIVACY + S_ALIEN6),
 ]
 
 RULES_BY_ID = {r.id: r for r in RULES}

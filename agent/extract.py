@@ -78,8 +78,8 @@ def normalise_numbers(text: str) -> str:
                 "b": 1e9, "bn": 1e9, "billion": 1e9, "hundred": 100, "": 1}[(m.group(2) or "").strip()]
         return f"{int(num * mult)}"
 
-    t = re.sub(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(k|mm|mn|mil|m|bn|b|thousand|million|billion|hundred)?\b(?!\.\d)",
-               suffixed, t)
+    t = re.sub(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s?(k|mm|mn|mil|m|bn|b|thousand|million|billion|hundred))?\b"
+               r"(?!\.\d)", suffixed, t)
     def words(m: re.Match) -> str:
         value = _words_to_int(m.group(0))
         return m.group(0) if value is None else f"{int(value)} "
@@ -95,6 +95,7 @@ class Extraction:
     intent: str = "answer"  # answer | question | unsure | done | greeting
     correction: bool = False
     order: bool = False  # the message tried to give the assistant orders
+    explicit: set[str] = field(default_factory=set)  # facts stated outright, not inferred from word choice
 
     def set(self, name: str, value: Any, quote: str) -> None:
         self.facts[name] = (value, quote.strip()[:200])
@@ -114,16 +115,22 @@ def _clauses(text: str) -> list[tuple[str, str]]:
 
 
 # ------------------------------------------------------------------------------------------ lexicons
+# Strong words count 2, weak ones 1: "based on our moderation policy" should not outweigh "classification".
 _KNOWLEDGE = re.compile(
-    r"\b(docs?|documentation|documents?|knowledge( base)?|kb|wiki|faqs?|polic(y|ies)|catalog(ue)?s?|product (info|"
-    r"information|data|details)|manuals?|handbooks?|facts?|answer (questions|qs)|questions about|look(ing)? up|"
-    r"lookups?|contracts?|regulations?|research papers|articles?|inventory|specs|specifications|internal data|our "
-    r"data|q ?& ?a|know about|knows? our|information|help ?cent(er|re)|runbooks?|guidelines|case law|records)\b")
+    r"\b(docs?|documentation|documents|knowledge( base)?|kb|wiki|faqs?|catalog(ue)?s?|manuals?|handbooks?|"
+    r"answer (questions|qs)|questions about|look(ing)? up|lookups?|contracts|regulations|research papers|articles|"
+    r"inventory|internal data|q ?& ?a|know about|knows? our|help ?cent(er|re)|runbooks?|case law|filings)\b")
+_KNOWLEDGE_WEAK = re.compile(
+    r"\b(document|polic(y|ies)|product (info|information|data|details)|facts?|specs|specifications|our data|"
+    r"information|guidelines|records|article|contract)\b")
 _BEHAVIOUR = re.compile(
     r"\b(tone|voice|style|styles|format|formats|formatting|json|schema|structured output|templates?|classify|"
-    r"classif\w*|categori[sz]\w*|route|routing|triage|intents?|extract\w*|pars(e|ing)|fields|entities|rewrite|"
-    r"write like|brand|persona|consistent(ly)?|sql|code generation|dsl|convert\w*|transform\w*|behaviou?r|skill|"
-    r"reasoning pattern|summari[sz]\w* in|label(l)?ing each|tag(ging)?|sentiment|spam)\b")
+    r"classif\w*|categori[sz]\w*|route|routing|triage|intents?|extract\w*|pars(e|ing)|entities|rewrite|"
+    r"write like|sound like|brand|persona|sql|code generation|dsl|behaviou?r|moderat\w*|sentiment|spam|"
+    r"tag(ging)?)\b")
+_BEHAVIOUR_WEAK = re.compile(
+    r"\b(fields|consistent(ly)?|convert\w*|transform\w*|skill|reasoning pattern|summari[sz]\w* in|"
+    r"label(l)?ing each|template)\b")
 _GOALS = [
     ("classification", re.compile(r"\b(classif\w*|categori[sz]\w*|rout(e|ing)|triage|intents?|spam|sentiment|tag(ging)? )")),
     ("extraction", re.compile(r"\b(extract\w*|pars(e|ing)|fields|entities|structured (output|data)|json|convert\w*|"
@@ -148,11 +155,13 @@ _FRESHNESS = [
     ("static", r"\brarely\b|barely (ever )?chang|hardly (ever )?chang|hardly ever|\bseldom\b|almost never|"
                r"never chang|(doesn't|does not|don't|do not|won't|will not) (really )?change|\bstatic\b|\bstable\b|"
                r"\bfixed\b|frozen|set in stone|unchanging|pretty much the same|historical|not often|not much|"
-               r"very little|(rarely|seldom) updated"),
+               r"very little|(rarely|seldom) updated|for (years|a year|\d+ years)|(hasn't|haven't|has not|have not) "
+               r"changed|same for (years|a year)|locked"),
 ]
 _CHANGE_CONTEXT = re.compile(r"chang|updat|refresh|revis|edit|publish|add(ed)?|new|rotate|evolv|stale|"
                              r"release|ship|moves?|data|docs?|document|prices?|catalog|polic|content|info|"
-                             r"knowledge|rules|taxonom|inventory|schedule|menu|rates")
+                             r"knowledge|rules|taxonom|inventory|schedule|menu|rates|intents|labels|categor|classes|tags|"
+                             r"fields|schema|format|voice|style|guide|queues")
 _VOLUME_NOUN = r"(requests?|queries|query|calls?|messages?|conversations?|chats?|tickets?|emails?|transactions?|" \
                r"questions?|lookups?|searches|runs?|invocations?|req|reqs|interactions?|sessions?|documents? " \
                r"processed|predictions?|classifications?|users?|customers?|items?)"
@@ -161,7 +170,8 @@ _PER = {"second": 2_592_000, "sec": 2_592_000, "minute": 43_200, "min": 43_200, 
         "yearly": 1 / 12, "annually": 1 / 12}
 _PER_RE = r"(?:a|an|per|each|every|/|a single)\s*(second|sec|minute|min|hour|day|week|month|mo|year)\b|\b(daily|weekly|monthly|yearly|annually)\b"
 _EXAMPLE_NOUN = re.compile(r"\b(examples?|pairs?|labell?ed|samples?|annotat\w*|training (data|examples|rows)|"
-                           r"demonstrations?|gold|input[- ]output|rows|transcripts|graded)\b")
+                           r"demonstrations?|gold|input[- ]output|rows|transcripts|graded|approved|verified|curated|"
+                           r"reviewed|hand[- ]?written|human[- ]written|corrected|paired with|each with)\b")
 _CORPUS_NOUN = re.compile(r"\b(docs?|documents?|pages?|articles?|files?|pdfs?|manuals?|entries|faqs?|polic(y|ies)|"
                           r"tokens|words|gb|mb|tb|records|books?|papers?|wiki pages|kb articles|items|products|skus)\b")
 _TOKENS_PER = {"page": 500, "pages": 500, "doc": 2000, "docs": 2000, "document": 2000, "documents": 2000,
@@ -205,10 +215,11 @@ _CEILING_TRIED = re.compile(r"tried (prompting|prompt engineering|few[- ]shot|pr
 _CEILING_NONE = re.compile(
     r"(prompts?|prompting|the model|it|quality|output|outputs|results) (already )?(works?|is working|does the job|"
     r"works (fine|well|great)|is (fine|good|great|good enough)|are (fine|good|great|good enough)|are solid)|"
-    r"happy with the (quality|output|results)|quality is not the (issue|problem)|good enough already|"
+    r"happy with the (quality|output|results)|quality is not the (issue|problem)|(?<!not )good enough|"
+    r"already (gets|does|handles|works)|"
     r"(quality|accuracy) (is )?(fine|great|good|solid)|no quality (issues|problems)")
 _CITATIONS = re.compile(r"\b(cite|cites|citing|citations?|sources?|traceab\w*|audit\w*|verif\w*|provenance|"
-                        r"references?|footnotes?|show where|link(s)? (back )?to|grounded|attribut\w*)\b")
+                        r"references?|footnotes?|show where|link(s)? (back )?to|link (the|each|every|back)|grounded|attribut\w*)\b")
 _PERMISSIONS = re.compile(r"\b(permissions?|access control|acls?|different (users|customers|teams|tenants|clients|"
                           r"roles|people) (see|have|get|can see|access)|per[- ](user|customer|tenant|client|team)|"
                           r"multi[- ]tenant|role[- ]based|rbac|only see (their|its) own|entitlements?|"
@@ -243,7 +254,8 @@ _UNSURE = re.compile(r"not sure|unsure|no idea|(don't|do not|dont) know|dunno|\b
                      r"i'?m not the right person|depends")
 _DONE = re.compile(r"^\s*(bye|goodbye|quit|exit|done|that'?s all|that is all|nothing else|no more questions|"
                    r"(thanks|thank you)[,!.]? (that'?s|that is) (it|all)|we'?re done|i'?m done|stop|end|"
-                   r"that'?s it|all good,? thanks)\W*$")
+                   r"that'?s it|all good,? thanks|that'?s all i (know|have|can say)|that'?s everything|nothing more( to add)?|"
+                   r"no more|i have nothing (else|more)( to add)?)\W*$")
 _GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|yo|howdy)\W*$")
 _QUESTION_START = re.compile(r"^\s*(what|why|how|when|which|who|where|can|could|should|would|is|are|does|do|will|"
                              r"explain|tell me)\b")
@@ -257,7 +269,13 @@ _ORDER = re.compile(r"ignore (all |your |the |previous |prior )*(rules|instructi
 
 
 # ------------------------------------------------------------------------------------------ extract
+_TARGET = re.compile(r"\b(under|below|within|less than|at most|max(imum)?|need|must|budget|target|sla|p9\d|"
+                     r"has to|have to|should|tight|no more than)\b")
+
+
 def _latency(ex: Extraction, clause: str, orig: str) -> None:
+    if "latency_ms" in ex.facts and not _TARGET.search(clause):
+        return  # a second figure without a target word is a measurement ("the big model takes 800 ms")
     m = re.search(r"(\d+(?:\.\d+)?)\s*(ms|msec|millis\w*)\b", clause)
     if m:
         ex.set("latency_ms", int(float(m.group(1))), orig)
@@ -294,18 +312,19 @@ def _numbers(ex: Extraction, clause: str, orig: str, pending: str | None) -> Non
     for m in re.finditer(r"(?<![\w.%$])(\d+(?:\.\d+)?)(?![\d%])", clause):
         value = float(m.group(1))
         after = clause[m.end():m.end() + 40]
-        before = clause[max(0, m.start() - 12):m.start()]
-        if re.match(r"\s*(ms|msec|millis|s\b|sec|seconds?|%|percent|x\b|times\b|classes|categories|labels\b|"
-                    r"intents|queues|languages|fields|people|engineers|tokens? (of )?(instruction|prompt))",
+        before = clause[max(0, m.start() - 24):m.start()]
+        if re.match(r"\s*(ms|msec|millis|s\b|sec|seconds?|%|percent|x\b|times\b|classes|categories|"
+                    r"intents|queues|languages|fields|people|engineers|(months?|years?|weeks?|days?|hours?|minutes?)\b|tokens? (of )?(instruction|prompt))",
                     after) or "$" in before[-2:]:
             continue
         if re.search(r"\b(under|below|less than|fewer than)\s*$", before) and pending == "examples":
             value = value / 2  # "under 100 examples": call it 50
         window = after[:30]
         volume_noun = re.match(rf"\s*(\w+\s){{0,2}}{_VOLUME_NOUN}", after)
-        rate = re.match(rf"\s*({_PER_RE})", after)
+        rate = re.match(rf"\s*(?:[\w'-]+\s){{0,2}}?({_PER_RE})", after)
         corpus_noun = re.match(r"\s*(?:[\w-]+\s){0,2}?(" + _CORPUS_NOUN.pattern[3:-3] + r")\b", after)
-        if _EXAMPLE_NOUN.search(window) and not rate and not (volume_noun and re.search(_PER_RE, window)):
+        labelled_before = re.search(r"(labell?ed|annotated|hand[- ]labell?ed|curated|graded)\s+(\w+\s)?$", before + " ")
+        if (_EXAMPLE_NOUN.search(window) or labelled_before) and not rate and not (volume_noun and re.search(_PER_RE, window)):
             ex.set("examples", int(value), orig)
         elif corpus_noun and not rate and not (volume_noun and volume_noun.end() < corpus_noun.start(1)):
             _corpus_fact(ex, value, corpus_noun.group(1), orig)
@@ -336,24 +355,36 @@ def _freshness(ex: Extraction, clause: str, orig: str, pending: str | None) -> N
 
 def _need(ex: Extraction, text: str, pending: str | None) -> None:
     low = text.lower()
-    if re.fullmatch(r"\W*both\W*.*", low[:10]) or re.search(r"\bboth\b", low) and pending == "need":
+    explicit = re.search(r"(^\W*|\b(it'?s|it is|its|we need|mostly|mainly|primarily|really|a|more)\s+(about\s+)?)"
+                         r"(both|knowledge|behaviou?r)\b", low)
+    if re.match(r"\W*both\b", low) or (re.search(r"\bboth\b", low) and pending == "need") or \
+            (explicit and explicit.group(4) == "both"):
         ex.set("need", "both", text)
+        ex.explicit.add("need")
         return
-    k = len(_KNOWLEDGE.findall(low))
-    b = len(_BEHAVIOUR.findall(low))
+    if explicit:  # "it's a behaviour task", "mostly knowledge": said outright, so no lexicon counting
+        ex.set("need", "knowledge" if explicit.group(4) == "knowledge" else "behaviour", text)
+        ex.explicit.add("need")
+        return
+    k = 2 * len(_KNOWLEDGE.findall(low)) + len(_KNOWLEDGE_WEAK.findall(low))
+    b = 2 * len(_BEHAVIOUR.findall(low)) + len(_BEHAVIOUR_WEAK.findall(low))
     if re.search(r"\bknowledge:", low):
-        k += 3
+        k += 6
     if re.search(r"\bbehaviou?r:", low):
-        b += 3
-    if k and b:
-        value = "both" if min(k, b) >= 1 and abs(k - b) <= 2 else ("knowledge" if k > b else "behaviour")
-    elif k:
+        b += 6
+    if re.search(r"\bno (knowledge base|docs|documents|documentation|corpus)\b", low):
+        k = 0
+    if k >= 2 and b >= 2 and max(k, b) <= 2 * min(k, b):
+        value = "both"
+    elif k > b:
         value = "knowledge"
-    elif b:
+    elif b > k:
         value = "behaviour"
     else:
         return
     ex.set("need", value, text)
+    if explicit and explicit.group(4).startswith(value[:5]):
+        ex.explicit.add("need")
 
 
 def extract(text: str, pending: str | None = None) -> Extraction:
@@ -466,7 +497,8 @@ def _relative_to_pending(ex: Extraction, raw: str, low: str, pending: str | None
     elif pending == "freshness" and "freshness" not in ex.facts and no:
         ex.set("freshness", "static", raw)
     elif pending == "corpus" and "corpus" not in ex.facts:
-        if re.search(r"\b(small|tiny|short|little)\b", low):
+        if re.search(r"\b(small|tiny|short|little)\b|\bno (knowledge base|corpus|documents|docs|reference data)\b|"
+                     r"nothing to (look up|retrieve)|in the (request|prompt|input)\b|^\s*(none|no|n/a)\b", low):
             ex.set("corpus", "small", raw)
         elif re.search(r"\b(large|big|lots|many|a lot)\b", low):
             ex.set("corpus", "large", raw)

@@ -13,6 +13,7 @@ checkpointer stores it; nodes validate it into pydantic models at their boundary
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypedDict
 
@@ -30,6 +31,9 @@ from .types import Message, Profile, Recommendation
 
 Retriever = Callable[[str, int], list[Passage]]
 MAX_ATTEMPTS = 2  # ask a topic at most twice, then assume and move on
+# Facts read from word choice rather than stated outright: a passing mention ("no knowledge base, the
+# specs are in the request") must not overwrite them unless that topic is being asked or it is a correction.
+INFERRED = {"need", "goal", "corpus", "stage"}
 
 FACT_LABELS = {
     "need": "the need", "goal": "the task", "freshness": "how often it changes", "latency_ms": "latency target",
@@ -49,6 +53,7 @@ class InterviewState(TypedDict, total=False):
     recommendation: dict | None
     rec_key: str | None
     notes: list[str]  # to say before the next assistant message
+    unconfirmed: list[str]  # facts inferred from word choice, to confirm with their key question
     intent: str
     done: bool
 
@@ -66,6 +71,19 @@ def _last_user_text(state: InterviewState) -> str:
         if m["role"] == "user":
             return m["text"]
     return ""
+
+
+CONFIRM_NEED = {
+    "knowledge": "From what you said, this sounds mostly like a **knowledge** problem. Is that right, or is there "
+                 "also a behaviour side, such as a style or format that prompting doesn't get right?",
+    "behaviour": "From what you said, this sounds mostly like a **behaviour** problem. Is that right, or does the "
+                 "model also need to know facts from your own documents?",
+    "both": "From what you said, this needs both knowledge and a particular behaviour. Is that right?",
+}
+
+
+def _next(state: InterviewState):
+    return next_topic(_profile(state), state.get("asked", []), state.get("unconfirmed", []))
 
 
 def _writer():
@@ -92,8 +110,16 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         asked = list(state.get("asked", []))
         attempts = dict(state.get("attempts", {}))
         changed = []
+        pending_fills = TOPICS[pending].fills if pending in TOPICS else []
+        unconfirmed = [f for f in state.get("unconfirmed", []) if f not in heard.explicit and f not in pending_fills]
+        if "need" in heard.facts and "need" not in heard.explicit and "need" not in pending_fills \
+                and not profile.known("need"):
+            unconfirmed.append("need")
         for name, (value, quote) in heard.facts.items():
             old = getattr(profile, name)
+            if (name in INFERRED and old is not None and old.status == "stated" and name not in pending_fills
+                    and not heard.correction and name not in heard.explicit):
+                continue
             if old is not None and old.value != value and name != "corpus_tokens":
                 changed.append(f"{FACT_LABELS.get(name, name)} from {describe_value(name, old.value)} to "
                                f"{describe_value(name, value)}")
@@ -103,12 +129,15 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         if heard.order:
             notes.append("I can't take instructions about which strategy to pick: the recommendation follows "
                          "from your facts, so I've only kept the facts in that message.")
+        if pending == "need" and "need" not in heard.facts and profile.known("need") and heard.intent == "answer" \
+                and re.match(r"\W*(yes|yeah|yep|right|correct|exactly|that'?s right|sure|mostly)\b", text.lower()):
+            heard.facts["need"] = (profile.value("need"), text)  # confirmed as inferred
         if pending and pending in TOPICS:
             topic = TOPICS[pending]
             if any(profile.known(f) for f in topic.fills):
                 if pending not in asked:
                     asked.append(pending)
-            elif heard.intent in ("unsure", "answer", "done", "empty") or heard.order:
+            elif heard.intent in ("unsure", "done", "answer", "empty"):
                 attempts[pending] = attempts.get(pending, 0) + 1
                 if heard.intent in ("unsure", "done") or attempts[pending] >= MAX_ATTEMPTS:
                     profile, said = assume(profile, pending, quote=text)
@@ -121,7 +150,7 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
                     notes.append("Sorry, I didn't catch an answer to that.")
         return {
             "profile": profile.model_dump(mode="json"), "notes": notes, "asked": asked, "attempts": attempts,
-            "intent": heard.intent, "done": False,
+            "intent": heard.intent, "done": False, "unconfirmed": unconfirmed,
         }
 
     def route(state: InterviewState) -> Literal["plan_question", "recommend", "answer", "finish"]:
@@ -136,20 +165,25 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
             return "answer"
         if intent == "question":
             return "answer"
-        return "plan_question" if next_topic(profile, state.get("asked", [])) else "recommend"
+        return "plan_question" if _next(state) else "recommend"
 
     def plan_question(state: InterviewState) -> dict:
         profile = _profile(state)
-        topic = next_topic(profile, state.get("asked", []))
+        topic = _next(state)
         if topic is None:  # pragma: no cover - route only sends us here with a topic left
             return {}
         notes = list(state.get("notes", []))
+        confirms = None
+        if topic.id == "need" and "need" in state.get("unconfirmed", []) and profile.known("need"):
+            notes.append(CONFIRM_NEED[profile.value("need")])
+            confirms = "need"
         if not state.get("messages"):
             notes.insert(0, "Hi, I'm Lever. I'll ask a few questions about your LLM feature and then recommend "
                             "prompting, RAG, fine-tuning or a combination, with sources.")
         text = brain.phrase_question(topic, profile, notes)
         return {
-            "messages": [_msg(role="assistant", text=text, kind="question", topic=topic.id, options=topic.options)],
+            "messages": [_msg(role="assistant", text=text, kind="question", topic=topic.id, options=topic.options,
+                             confirms=confirms)],
             "pending": topic.id, "questions_asked": state.get("questions_asked", 0) + 1, "notes": [],
         }
 
@@ -192,7 +226,7 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
     def after_answer(state: InterviewState) -> Literal["plan_question", "recommend", "wait"]:
         if state.get("recommendation") is not None:
             return "wait"
-        return "plan_question" if next_topic(_profile(state), state.get("asked", [])) else "recommend"
+        return "plan_question" if _next(state) else "recommend"
 
     def finish(state: InterviewState) -> dict:
         return {"messages": [_msg(role="assistant", kind="text", text="Thanks, the interview is saved. You can "

@@ -44,9 +44,11 @@ def could_change(profile: Profile, topic_id: str) -> bool:
     return len(outcomes) > 1
 
 
-def next_topic(profile: Profile, asked: list[str]) -> Topic | None:
+def next_topic(profile: Profile, asked: list[str], unconfirmed: list[str] = ()) -> Topic | None:
+    """``unconfirmed``: facts only inferred from word choice; their key question is still asked, as a check."""
     for topic in KEY_TOPICS:
-        if not filled(profile, topic) and topic.id not in asked:
+        inferred_only = any(f in unconfirmed for f in topic.fills)
+        if (not filled(profile, topic) or inferred_only) and topic.id not in asked:
             return topic
     for topic in FOLLOW_UPS:
         if not filled(profile, topic) and topic.id not in asked and could_change(profile, topic.id):

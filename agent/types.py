@@ -118,6 +118,7 @@ class Message(BaseModel):
     kind: Literal["question", "recommendation", "answer", "notice", "text"] = "text"
     topic: str | None = None
     options: list[str] = Field(default_factory=list)
+    confirms: str | None = Field(None, description="Set when the question checks a fact inferred from word choice.")
 
 
 class StrategyScore(BaseModel):

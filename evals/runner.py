@@ -68,6 +68,7 @@ class Result(BaseModel):
     layers: list[str] = Field(default_factory=list)
     questions: int
     redundant_questions: int = 0
+    confirmations: int = 0
     failures: list[str] = Field(default_factory=list)
     transcript: list[dict] = Field(default_factory=list)
     turn_seconds: list[float] = Field(default_factory=list)
@@ -101,7 +102,7 @@ def run_scenario(sc: Scenario, interview: Interview) -> Result:
     def check(snap) -> None:
         nonlocal redundant
         last = snap.messages[-1] if snap.messages else None
-        if last is not None and last.kind == "question" and last.topic:
+        if last is not None and last.kind == "question" and last.topic and not last.confirms:
             fills = TOPICS[last.topic].fills
             if any((f := getattr(snap.profile, n)) is not None and f.status == "stated" for n in fills):
                 redundant += 1
@@ -149,6 +150,7 @@ def run_scenario(sc: Scenario, interview: Interview) -> Result:
     return Result(
         id=sc.id, passed=not failures, expected=sc.expect.strategy, got=got, layers=layers,
         questions=snap.questions_asked, redundant_questions=redundant, failures=failures,
+        confirmations=sum(1 for m in snap.messages if m.confirms),
         transcript=[m.model_dump(mode="json") for m in snap.messages], turn_seconds=timings,
     )
 
@@ -182,7 +184,9 @@ def run(folder: Path, json_path: Path | None = None, quiet: bool = False) -> int
     mean_q = sum(r.questions for r in results) / len(results) if results else 0.0
     redundant = sum(r.redundant_questions for r in results)
     print(f"\nscenarios: {total}  passed: {passed}  failed: {total - passed}  unreadable: {len(errors)}")
-    print(f"accuracy: {accuracy:.1%}  mean questions asked: {mean_q:.2f}  questions about given facts: {redundant}")
+    confirms = sum(r.confirmations for r in results)
+    print(f"accuracy: {accuracy:.1%}  mean questions asked: {mean_q:.2f}  questions about given facts: {redundant}  "
+          f"(confirmations of inferred facts: {confirms})")
     if json_path:
         report = {
             "accuracy": accuracy, "mean_questions": mean_q, "threshold": ACCURACY_THRESHOLD,

@@ -15,13 +15,13 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Iterable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Markdown, Static, TabbedContent, TabPane
+from textual.widgets import Button, Header, Input, Markdown, Static, TabbedContent, TabPane, TextArea
 
 from tui.recommendation import STRATEGY_SHORT, OpenCitation, RecommendationView
 from tui.text import DEFAULT_MAX_CHARS, strip_control
@@ -30,6 +30,7 @@ from tui.widgets import (
     ChatInput,
     Conversation,
     NoticeMessage,
+    OrderedFooter,
     ProgressPanel,
     QuickReplies,
     Thinking,
@@ -103,7 +104,7 @@ class LeverApp(App[int]):
                         yield Static(Content("No recommendation yet."), id="rec-empty", markup=False)
                 yield ChatInput(placeholder="Starting Lever…", id="prompt")
             yield ProgressPanel(id="progress")
-        yield Footer()
+        yield OrderedFooter()
 
     @property
     def conversation(self) -> Conversation:
@@ -270,6 +271,10 @@ class LeverApp(App[int]):
 
         await self._clear_thinking()
         await conversation.query(QuickReplies).remove()
+        if self._shown == 0 and not conversation.children:
+            # A whole conversation: mount it in one go (one layout pass, not one per message).
+            await conversation.mount_all([self._message_widget(m) for m in snapshot.messages])
+            self._shown = len(snapshot.messages)
         anchor = conversation.children[-1] if conversation.children else None
         if self._pending_user is not None:
             anchor = self._pending_user
@@ -518,6 +523,21 @@ class LeverApp(App[int]):
                 await self.conversation.mount(QuickReplies(options))
         self._error(error, "Your message was not sent")
         self.refresh_bindings()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while focus is elsewhere on the main screen (a button, a tab, the sources
+        list) goes to the input, so a follow-up is never typed into nowhere."""
+        if len(self.screen_stack) > 1 or not event.is_printable or not event.character:
+            return
+        if event.key in self.screen.active_bindings:
+            return
+        focused = self.focused
+        if focused is None or focused is self.prompt or isinstance(focused, (Input, TextArea)):
+            return
+        event.stop()
+        event.prevent_default()
+        self.prompt.focus()
+        self.prompt.insert_text_at_cursor(event.character)
 
     # -----------------------------------------------------------------------------------------
     # Citations and links

@@ -77,8 +77,8 @@ class ScoreChart(Widget):
                 Content.assemble(
                     (name.ljust(name_width), "bold" if win else ""),
                     (bar or "▏", "$accent" if win else "$primary 70%"),
-                    " " * max(bar_width - len(bar), 1),
-                    (f"{score.score:>6.1f} {share:>4.0%}", "bold" if win else "$text-muted"),
+                    " " * max(bar_width - len(bar or "▏"), 0),
+                    (f" {score.score:>6.1f} {share:>5.0%}", "bold" if win else "$text-muted"),
                 )
             )
         return Content("\n\n").join(lines)

@@ -16,7 +16,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message as TextualMessage
 from textual.reactive import reactive
-from textual.widgets import Button, Input, Label, Markdown, ProgressBar, Static
+from textual.widgets import Button, Footer, Input, Label, Markdown, ProgressBar, Static
+from textual.widgets._footer import FooterKey
 
 from tui.text import DEFAULT_MAX_CHARS, clean_paste, shorten
 
@@ -240,24 +241,26 @@ _STATUS_ICON = {
 }
 
 
-class TopicRow(Static):
+class TopicRow(Vertical):
     """One topic: an icon for its status, its title, and the user's words when answered."""
 
     def __init__(self, topic: "TopicStatus") -> None:
-        super().__init__(self._content(topic), markup=False, classes=f"topic -{topic.status}")
+        super().__init__(classes=f"topic -{topic.status}")
         self.topic = topic
 
-    @staticmethod
-    def _content(topic: "TopicStatus") -> Content:
+    def compose(self) -> ComposeResult:
+        topic = self.topic
         icon, style = _STATUS_ICON.get(topic.status, ("?", ""))
-        parts: list = [(icon + " ", style), (topic.title, "bold" if topic.status == "unanswered" else "")]
+        parts: list = [(topic.title, "bold" if topic.status == "unanswered" else "")]
         if topic.status == "assumed":
             parts.append((" (assumed)", "$warning italic"))
         elif topic.status == "skipped":
             parts.append((" (not needed)", "$text-muted italic"))
+        with Horizontal(classes="topic-line"):
+            yield Static(Content.styled(icon, style), markup=False, classes="topic-icon")
+            yield Static(Content.assemble(*parts), markup=False, classes="topic-title")
         if topic.quote:
-            parts.append(("\n  “" + shorten(topic.quote, 80) + "”", "$text-muted italic"))
-        return Content.assemble(*parts)
+            yield Static(Content("“" + shorten(topic.quote, 90) + "”"), markup=False, classes="topic-quote")
 
 
 class ProgressPanel(VerticalScroll):
@@ -322,3 +325,26 @@ class ProgressPanel(VerticalScroll):
                 )
             )
             verdict.add_class("-ready")
+
+
+# ---------------------------------------------------------------------------------------------
+# The footer, in a stable order
+
+
+class OrderedFooter(Footer):
+    """The standard footer with Lever's keys in a fixed order (keys the focused widget also binds
+    would otherwise jump to the front)."""
+
+    ORDER = ("new", "history", "export", "toggle_view", "sources", "help", "quit")
+
+    def compose(self) -> ComposeResult:
+        widgets = list(super().compose())
+        keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+        rest = [w for w in widgets if w not in keys]
+
+        def rank(widget: FooterKey) -> int:
+            action = widget.action.removeprefix("app.")
+            return self.ORDER.index(action) if action in self.ORDER else len(self.ORDER)
+
+        yield from sorted(keys, key=rank)
+        yield from rest
