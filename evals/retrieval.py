@@ -1,8 +1,9 @@
-"""Retrieval quality on judged queries: recall@5, MRR and nDCG@10 for BM25, dense and their fusion.
+"""Retrieval quality on judged queries: recall@5, hit@5, MRR and nDCG@10 for BM25, dense and fusion.
 
 Judgements (retrieval.yaml) name relevant units: a section "<note-id>#<slug>" (its size-capped parts
 "~2", "~3" count as the same unit) or a whole note "<note-id>". A retrieved chunk matches a unit when
-it is that section or part of that note.
+it is that section or part of that note. recall@5 is the share of a query's units found in the top 5
+(all must be there for 1.0); hit@5 is whether at least one is.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def score_ranking(ranked: list[str], relevant: list[str]) -> dict[str, float]:
     mrr = 1.0 / first if first else 0.0
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains[:10]))
     ideal = sum(1.0 / math.log2(i + 2) for i in range(min(len(relevant), 10)))
-    return {"recall@5": recall5, "mrr": mrr, "ndcg@10": dcg / ideal if ideal else 0.0}
+    hit5 = 1.0 if any(r <= 5 for r in found_at.values()) else 0.0
+    return {"recall@5": recall5, "hit@5": hit5, "mrr": mrr, "ndcg@10": dcg / ideal if ideal else 0.0}
 
 
 def load_judgements(path: Path = JUDGEMENTS) -> list[dict]:
@@ -53,7 +55,7 @@ def evaluate(library: Library, judgements: list[dict], mode: str = "bm25", k: in
         ranked = [p.chunk_id for p in search(q["query"], k)]
         per_query.append({"query": q["query"], "ranked": ranked, **score_ranking(ranked, q["relevant"])})
     n = len(per_query) or 1
-    summary = {m: sum(r[m] for r in per_query) / n for m in ("recall@5", "mrr", "ndcg@10")}
+    summary = {m: sum(r[m] for r in per_query) / n for m in ("recall@5", "hit@5", "mrr", "ndcg@10")}
     return {"mode": mode, "queries": len(per_query), **summary, "per_query": per_query}
 
 
@@ -77,10 +79,10 @@ def run(verbose: bool = False) -> int:
         print("judgements that name no chunk in the index:", ", ".join(sorted(set(bad))))
         return 2
     print(f"{len(judgements)} judged queries")
-    print(f"{'mode':<8} {'recall@5':>9} {'MRR':>7} {'nDCG@10':>8}")
+    print(f"{'mode':<8} {'recall@5':>9} {'hit@5':>7} {'MRR':>7} {'nDCG@10':>8}")
     for mode, lib in modes:
         res = evaluate(lib, judgements, mode)
-        print(f"{mode:<8} {res['recall@5']:>9.3f} {res['mrr']:>7.3f} {res['ndcg@10']:>8.3f}")
+        print(f"{mode:<8} {res['recall@5']:>9.3f} {res['hit@5']:>7.3f} {res['mrr']:>7.3f} {res['ndcg@10']:>8.3f}")
         if verbose:
             for q in res["per_query"]:
                 if q["recall@5"] < 1:

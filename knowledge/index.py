@@ -25,13 +25,42 @@ INDEX_VERSION = "3"
 RRF_K = 60  # Cormack, Clarke & Buettcher (2009)
 _FINGERPRINT_TTL_S = 1.0
 
-# Words that carry no signal for ranking. Kept short on purpose: interview answers are short.
+# Words that carry no signal for ranking, including conversational filler common in interview answers.
 STOPWORDS = frozenset(
     """a an and are as at be been but by can could do does did for from had has have how i if in into is it
     its just me my of on or our ours so than that the their them then there these they this those to
     too us very was we were what when where which while who why will with would you your yours about
-    around really quite some any all also get got go going want need needs""".split()
+    around really quite some any all also get got go going want need needs only maybe kind sort like
+    already still even much many lot bit pretty roughly approximately basically actually probably thing
+    things stuff one ones make makes made us it's we're we've don't can't isn't doesn't""".split()
 )
+
+# Users answer in their own words; notes use the field's vocabulary. Each user word adds these terms
+# to the query (the original words stay). Keys are lower-case surface forms.
+EXPANSIONS: dict[str, str] = {}
+for words, adds in [
+    ("pairs labelled labeled annotated annotations annotators labels dataset", "examples training"),
+    ("ms milliseconds instant instantly slow fast faster speed snappy seconds autocomplete", "latency"),
+    ("servers on-prem onprem premises residency regulated confidential healthcare patient hipaa gdpr leave",
+     "privacy self-hosted confidential"),
+    ("cite cites citation citations trace traceable auditors audit provenance verify", "citations sources"),
+    ("dollars bill spending spend budget cheap cheaper expensive costly price pricing", "cost"),
+    ("weekly daily monthly yearly hourly updated updates outdated stale changes changing", "changes freshness"),
+    ("categories category route routing classify classifying triage tickets intents", "classification"),
+    ("fields extract extracting invoices parse parsing", "extraction"),
+    ("json schema formatted formatting template", "format"),
+    ("prototype prototyping poc exploring experiment mvp", "prototype"),
+    ("requests queries calls traffic", "volume"),
+    ("wiki articles docs documentation catalogue catalog manuals handbook", "documents knowledge"),
+    ("voice tone brand persona", "style tone"),
+    ("forget forgets forgetting", "catastrophic forgetting"),
+    ("vector embeddings bm25 keyword", "retrieval search"),
+    ("noisy disagree inconsistent", "quality"),
+    ("team developers engineers maintain maintenance", "maintenance"),
+    ("merge combine fuse fusion", "fusion"),
+]:
+    for w in words.split():
+        EXPANSIONS[w] = adds
 
 
 class Embedder(Protocol):
@@ -43,12 +72,17 @@ class Embedder(Protocol):
 
 
 def query_terms(text: str) -> list[str]:
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    seen: list[str] = []
+    """Content words of the query (no filler, no bare numbers), then their thesaurus expansions."""
+    words = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.lower())
+    terms: list[str] = []
     for w in words:
-        if w not in STOPWORDS and w not in seen and (len(w) > 1 or w.isdigit()):
-            seen.append(w)
-    return seen
+        if w in STOPWORDS or w.isdigit() or len(w) < 2 or re.fullmatch(r"\d+[km]?", w):
+            continue
+        for part in [w, *EXPANSIONS.get(w, "").split()]:
+            for piece in part.split("-"):
+                if piece and piece not in terms and piece not in STOPWORDS:
+                    terms.append(piece)
+    return terms
 
 
 def fts_query(text: str) -> str | None:
