@@ -136,7 +136,7 @@ RULES: list[Rule] = [
                    "query time; facts trained into weights are visible to everyone.",
          "permissions different users see different data access control RAG", S_CITE + S_LESSON),
     Rule("examples-none", "examples", lambda p: 0 <= _ex(p) < 100,
-         {F: -6.0, RF: -6.0, D: -1.5},
+         {P: 1.0, F: -6.0, RF: -6.0, D: -1.5},
          lambda p: f"With {int(_ex(p)):,} labelled examples there is nothing to fine-tune on yet "
                    f"(aim for {EXAMPLES_RANGE.get(p.value('goal'), '500+')} for this kind of task); few-shot "
                    "prompting uses the ones you have.",
@@ -156,11 +156,12 @@ RULES: list[Rule] = [
          lambda p: "With 5,000+ examples a tuned model has enough signal to be consistent on edge cases.",
          "ideally 5000 examples quality over quantity", S_DATA + S_ALIEN6),
     Rule("ceiling-hit", "ceiling", lambda p: p.value("ceiling") in ("drift", "format", "accuracy"),
-         {P: -3.0, R: 0.5, F: 2.0, RF: 2.0, D: 0.5},
+         {P: -3.0, R: 0.5, F: 2.0, RF: 2.0, D: -1.0},
          lambda p: {"drift": "Prompting has hit its ceiling: the output keeps drifting despite clear instructions.",
                     "format": "Prompting has hit its ceiling: the output format is inconsistent.",
                     "accuracy": "Prompting has hit its ceiling: accuracy is short of the target."}[p.value("ceiling")]
-                   + " That is the signal to move up the escalation path.",
+                   + " That is the signal to move up the escalation path (and a drifting prompt makes a poor "
+                   "teacher for distillation).",
          "prompt engineering ceiling inconsistent drifting format consistency 90% 99% escalate", S_THREE_Q + S_ESCALATE),
     Rule("ceiling-none", "ceiling", lambda p: p.value("ceiling") == "none",
          {P: 1.5, F: -1.0, RF: -1.0},

@@ -142,12 +142,12 @@ _GOALS = [
                       r"questions about)\b")),
 ]
 _FRESHNESS = [
-    ("realtime", r"\breal[- ]?time (data|updates|information|prices|pricing|inventory|stock)|every (few )?"
+    ("realtime", r"\breal[- ]?time (data|updates|information|prices|pricing|inventory|stock)|in real[- ]?time|every (few )?"
                  r"(minutes?|seconds?|hours?)|\bhourly\b|constantly|continuously|all the time|by the minute|"
                  r"intraday|\blive (data|prices|inventory|feeds?)"),
     ("daily", r"\bdaily\b|every (single )?day|each day|every morning|every night|nightly|every few days|"
               r"(several|multiple|a few) times a week|every 2 days|every couple of days"),
-    ("weekly", r"\bweekly\b|every (other )?week|each week|once a week|\bbiweekly\b|fortnightly|every sprint|"
+    ("weekly", r"\bweekly\b|every (other |few |couple of )?weeks?|each week|once a week|\bbiweekly\b|fortnightly|every sprint|"
                r"every 1 week|every 2 weeks|twice a month"),
     ("monthly", r"\bmonthly\b|every (few |couple of |other )?months?|each month|once a month|quarterly|"
                 r"every quarter|a few times a year"),
@@ -197,7 +197,7 @@ _COST_MED = re.compile(r"\b(moderate(ly)?|reasonable|somewhat|medium) (budget|co
                        r"cost matters a bit|cost matters somewhat|within reason")
 _CEILING = [
     ("format", re.compile(r"(inconsistent|unreliable|broken|invalid|malformed|wrong) (format|formats|formatting|json|"
-                          r"schema|structure|output)|breaks? the (json|schema|format)|(doesn't|does not|don't|won't) "
+                          r"schema|structure|output)|(json|schema|format|output)\b.{0,30}\b(malformed|invalid|broken)|breaks? the (json|schema|format)|(doesn't|does not|don't|won't) "
                           r"(follow|stick to|respect) (the|our) (format|schema|template)|format (is |keeps )?"
                           r"(inconsistent|drifting|breaking)|formats? (come|comes) out (inconsistent|wrong|different)")),
     ("drift", re.compile(r"(keeps?|kept|keep on) drifting|\bdrifts?\b|drifting|off[- ]brand|sounds generic|generic tone|"
@@ -232,7 +232,7 @@ _PRIVACY_STRICT = re.compile(
     r"providers?|services)|not allowed to (send|share|upload)|can't send|cannot send|(never|not) (go|goes|leave) "
     r"(to|outside)|in[- ]house only|within our (network|vpc|walls)|behind our firewall|offline only")
 _PRIVACY_STANDARD = re.compile(
-    r"cloud( api)? (is )?(fine|ok|okay|acceptable)|(agreement|dpa|baa|contract) is (fine|ok|okay|enough)|"
+    r"(cloud|hosted|saas|vendor)( api| model| service)? (is |are )?(fine|ok|okay|acceptable|allowed)|(agreement|dpa|baa|contract) is (fine|ok|okay|enough)|"
     r"vendor (is )?(fine|ok)|api (is )?(fine|ok|okay)|enterprise agreement|zero data retention|with an agreement|"
     r"cloud with an agreement|under (an|a) (agreement|dpa)")
 _PRIVACY_NONE = re.compile(r"no (special |particular )?(privacy |data )?(constraints?|concerns?|requirements?|issues?)|"
@@ -247,7 +247,7 @@ _STAGE_PROD = re.compile(r"in production|production (system|traffic|app|service)
 
 _YES = re.compile(r"^\s*(yes|yeah|yep|yup|ya|sure|definitely|absolutely|of course|correct|right|indeed|"
                   r"affirmative|they do|it does|we do|they must|it must|must|y)\b")
-_NO = re.compile(r"^\s*(no|nope|nah|not really|none|never|negative|not at all|neither|n)\b")
+_NO = re.compile(r"^\s*(no(?! idea| clue)|nope|nah|not really|none|never|negative|not at all|neither|n)\b")
 _UNSURE = re.compile(r"not sure|unsure|no idea|(don't|do not|dont) know|dunno|\bidk\b|hard to say|can't say|"
                      r"cannot say|not certain|no clue|(haven't|have not|not) (decided|measured|checked|thought)|"
                      r"\btbd\b|^\s*(pass|skip|\?+)\s*$|who knows|unclear|no strong (view|opinion)|not yet known|"
@@ -323,7 +323,7 @@ def _numbers(ex: Extraction, clause: str, orig: str, pending: str | None) -> Non
         volume_noun = re.match(rf"\s*(\w+\s){{0,2}}{_VOLUME_NOUN}", after)
         rate = re.match(rf"\s*(?:[\w'-]+\s){{0,2}}?({_PER_RE})", after)
         corpus_noun = re.match(r"\s*(?:[\w-]+\s){0,2}?(" + _CORPUS_NOUN.pattern[3:-3] + r")\b", after)
-        labelled_before = re.search(r"(labell?ed|annotated|hand[- ]labell?ed|curated|graded)\s+(\w+\s)?$", before + " ")
+        labelled_before = re.search(r"(labell?ed|annotated|hand[- ]labell?ed|curated|graded)\s+(\w+\s+)?$", before)
         if (_EXAMPLE_NOUN.search(window) or labelled_before) and not rate and not (volume_noun and re.search(_PER_RE, window)):
             ex.set("examples", int(value), orig)
         elif corpus_noun and not rate and not (volume_noun and volume_noun.end() < corpus_noun.start(1)):
@@ -476,6 +476,8 @@ def _corpus_words(ex: Extraction, clause: str, orig: str, pending: str | None) -
 
 
 def _relative_to_pending(ex: Extraction, raw: str, low: str, pending: str | None) -> None:
+    if _UNSURE.search(low) and not ex.facts:
+        return
     yes, no = bool(_YES.match(low)), bool(_NO.match(low))
     if pending == "citations":
         if no and "citations" not in ex.facts:
@@ -484,6 +486,9 @@ def _relative_to_pending(ex: Extraction, raw: str, low: str, pending: str | None
                 ex.set("permissions", False, raw)
         elif yes and "citations" not in ex.facts:
             ex.set("citations", True, raw)
+        if re.search(r"not (really )?(required|needed|necessary|a must|mandatory)|\boptional\b|nice[- ]to[- ]have",
+                     low):
+            ex.set("citations", False, raw)  # "linking the doc would be nice, but it's not required"
         if "citations" in ex.facts and "permissions" not in ex.facts and re.search(r"\bneither\b", low):
             ex.set("permissions", False, raw)
     elif pending == "privacy" and "privacy" not in ex.facts:

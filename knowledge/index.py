@@ -172,7 +172,10 @@ class Index:
         return conn
 
     def rebuild(self, fp: str | None = None) -> None:
+        """Build into a temporary file and rename it over the index; open readers switch on next use."""
         started = time.perf_counter()
+        self.close()
+        self._checked_at = 0.0
         fp = fp or self.fingerprint()
         docs = self.documents()
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")

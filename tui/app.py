@@ -595,12 +595,12 @@ class LeverApp(App[int]):
         else:
             self.prompt.focus()
 
-    def action_sources(self) -> None:
+    async def action_sources(self) -> None:
         if self.recommendation is None:
             self.notify("No sources yet: they come with the recommendation.", markup=False, timeout=4)
             return
         self.views.active = "rec-pane"
-        self.query_one(RecommendationView).show_sources()
+        await self.query_one(RecommendationView).show_sources()
 
     async def action_new(self) -> None:
         if self.busy:

@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Label, Markdown, OptionList, Stat
 from textual.widgets.option_list import Option
 
 from tui.text import link_citations, shorten
+from tui.widgets import chat_markdown_parser
 
 if TYPE_CHECKING:
     from agent.types import Recommendation, StrategyScore
@@ -49,7 +50,7 @@ class ScoreChart(Widget):
     """A horizontal bar chart of every strategy's score; the winner is highlighted."""
 
     DEFAULT_CSS = """
-    ScoreChart { height: auto; width: 1fr; }
+    ScoreChart { height: auto; width: 1fr; text-wrap: nowrap; text-overflow: clip; }
     """
 
     def __init__(self, ranking: list["StrategyScore"], winner: str, **kwargs) -> None:
@@ -64,10 +65,11 @@ class ScoreChart(Widget):
         width = max(self.size.width, 40)
         names = [STRATEGY_SHORT.get(s.strategy, s.label) for s in self.ranking]
         name_width = max((len(n) for n in names), default=10) + 2
-        value_width = 12
-        bar_width = max(width - name_width - value_width, 10)
+        values = [f" {score.score:>+6.1f}  {min(max(score.share, 0.0), 1.0):>4.0%}" for score in self.ranking]
+        value_width = max(len(v) for v in values) if values else 0
+        bar_width = max(width - name_width - value_width - 1, 8)
         lines: list[Content] = []
-        for name, score in zip(names, self.ranking):
+        for name, score, value in zip(names, self.ranking, values):
             share = min(max(score.share, 0.0), 1.0)
             eighths = round(share * bar_width * 8)
             full, part = divmod(eighths, 8)
@@ -78,7 +80,7 @@ class ScoreChart(Widget):
                     (name.ljust(name_width), "bold" if win else ""),
                     (bar or "▏", "$accent" if win else "$primary 70%"),
                     " " * max(bar_width - len(bar or "▏"), 0),
-                    (f" {score.score:>6.1f} {share:>5.0%}", "bold" if win else "$text-muted"),
+                    (value, "bold" if win else "$text-muted"),
                 )
             )
         return Content("\n\n").join(lines)
@@ -121,8 +123,24 @@ class ReasonItem(Vertical):
                     yield CitationButton(n, self.passages[n - 1].title)
 
 
+class LazyPane(TabPane):
+    """A tab whose content is built the first time it is shown (keeps the view quick to mount)."""
+
+    def __init__(self, title: str, builder, *, id: str) -> None:
+        super().__init__(title, id=id)
+        self._builder = builder
+        self.built = False
+
+    async def build(self) -> None:
+        if self.built:
+            return
+        self.built = True
+        await self.mount_all(list(self._builder()))
+
+
 class RecommendationView(Vertical):
-    """Everything about one recommendation, in tabs."""
+    """Everything about one recommendation, in tabs: verdict and scores, the explanation,
+    reasons with citations, costs, first steps, what would change it, and the sources."""
 
     def __init__(self, rec: "Recommendation", **kwargs) -> None:
         super().__init__(**kwargs)
@@ -132,105 +150,96 @@ class RecommendationView(Vertical):
         rec = self.rec
         with TabbedContent(id="rec-tabs"):
             with TabPane("Verdict", id="rec-verdict"):
-                with VerticalScroll(classes="rec-scroll"):
-                    yield from self._verdict()
-            with TabPane("Reasons", id="rec-reasons"):
-                with VerticalScroll(classes="rec-scroll"):
-                    yield Static(
-                        Content("Each reason names the fact it rests on. Press a [n] to read the cited passage."),
-                        classes="hint",
-                        markup=False,
-                    )
-                    for i, reason in enumerate(rec.rationale, start=1):
-                        yield ReasonItem(i, reason, rec.passages)
-                    if rec.assumptions:
-                        yield Label("Assumptions", classes="section-title")
-                        for item in rec.assumptions:
-                            yield Static(Content("• " + item), markup=False, classes="bullet")
-            with TabPane("Costs", id="rec-costs"):
-                with VerticalScroll(classes="rec-scroll"):
-                    yield DataTable(id="cost-table", cursor_type="row", zebra_stripes=True)
-                    notes = [f"Monthly running cost estimates in US dollars"]
-                    if rec.pricing_as_of:
-                        notes.append(f"prices as of {rec.pricing_as_of}")
-                    yield Static(Content(", ".join(notes) + ". Setup is a rough one-off range."), classes="hint", markup=False)
-                    for line in rec.costs:
-                        for note in line.notes:
-                            yield Static(
-                                Content.assemble((STRATEGY_SHORT.get(line.strategy, line.label) + ": ", "bold"), note),
-                                markup=False,
-                                classes="bullet",
-                            )
-            with TabPane("First steps", id="rec-steps"):
-                with VerticalScroll(classes="rec-scroll"):
-                    for i, step in enumerate(rec.first_steps, start=1):
-                        yield Static(Content.assemble((f"{i}. ", "bold $accent"), step), markup=False, classes="step")
-                    if not rec.first_steps:
-                        yield Static(Content("No first steps."), markup=False)
-            with TabPane("What would change", id="rec-change"):
-                with VerticalScroll(classes="rec-scroll"):
-                    if rec.what_would_change:
-                        for change in rec.what_would_change:
-                            yield Static(
-                                Content.assemble(
-                                    ("• ", "$accent"),
-                                    change.description,
-                                    ("  → ", "$text-muted"),
-                                    (STRATEGY_SHORT.get(change.new_strategy, change.new_strategy), "bold"),
-                                ),
-                                markup=False,
-                                classes="bullet",
-                            )
-                    else:
-                        yield Static(Content("No single change to one fact would alter the decision."), markup=False)
-                    yield Static(
-                        Content(
-                            "Try a change: type a “what if” below, e.g. “what if we had 5,000 labelled examples?”. "
-                            "The recommendation is made again from the new facts."
-                        ),
-                        classes="hint",
-                        markup=False,
-                    )
-            with TabPane(f"Sources ({len(rec.passages)})", id="rec-sources"):
-                with Vertical():
-                    yield Static(
-                        Content("Passages the reasons cite. Enter or click opens one."), classes="hint", markup=False
-                    )
-                    yield OptionList(
-                        *[
-                            Option(Content.assemble((f"[{n}] ", "bold"), p.citation()), id=f"cite-{n}")
-                            for n, p in enumerate(rec.passages, start=1)
-                        ],
-                        id="source-list",
-                    )
+                yield VerticalScroll(*self._verdict(), classes="rec-scroll")
+            yield LazyPane("Reasons", self._reasons, id="rec-reasons")
+            if rec.summary:
+                yield LazyPane("Explanation", self._explanation, id="rec-explanation")
+            yield LazyPane("Costs", self._costs, id="rec-costs")
+            yield LazyPane("First steps", self._steps, id="rec-steps")
+            yield LazyPane("What would change", self._changes, id="rec-change")
+            yield LazyPane(f"Sources ({len(rec.passages)})", self._sources, id="rec-sources")
 
-    def _verdict(self) -> ComposeResult:
+    # -- panes -----------------------------------------------------------------------------
+
+    def _verdict(self) -> list[Widget]:
         rec = self.rec
-        yield Static(Content.assemble(("Recommended: ", "$text-muted"), (rec.label, "bold $accent")), classes="verdict-title", markup=False)
         layers = " + ".join(LAYER_NAMES.get(layer, layer) for layer in rec.layers)
         hosting = "a vendor API" if rec.hosting == "api" else "your own infrastructure (self-hosted)"
         filled = round(rec.confidence * 20)
-        yield Static(
-            Content.assemble(
-                ("Layers      ", "$text-muted"), layers, "\n",
-                ("Confidence  ", "$text-muted"), ("█" * filled, "$success"), ("░" * (20 - filled), "$text-muted"),
-                f" {rec.confidence:.0%} ({rec.confidence_label})", "\n",
-                ("Hosting     ", "$text-muted"), hosting,
+        widgets: list[Widget] = [
+            Static(
+                Content.assemble(("Recommended: ", "$text-muted"), (rec.label, "bold $accent")),
+                classes="verdict-title",
+                markup=False,
             ),
-            markup=False,
-            classes="verdict-facts",
+            Static(
+                Content.assemble(
+                    ("Layers      ", "$text-muted"), layers, "\n",
+                    ("Confidence  ", "$text-muted"), ("█" * filled, "$success"), ("░" * (20 - filled), "$text-muted"),
+                    f" {rec.confidence:.0%} ({rec.confidence_label})", "\n",
+                    ("Hosting     ", "$text-muted"), hosting,
+                ),
+                markup=False,
+                classes="verdict-facts",
+            ),
+            Label("How every strategy scored", classes="section-title"),
+            ScoreChart(rec.ranking, rec.strategy, id="score-chart"),
+        ]
+        mine = next((c for c in rec.costs if c.strategy == rec.strategy), None)
+        if mine is not None:
+            widgets.append(
+                Static(
+                    Content.assemble(
+                        ("Running cost ", "$text-muted"),
+                        (f"about ${mine.monthly_usd:,.0f} a month", "bold"),
+                        (f"  (prices as of {rec.pricing_as_of})" if rec.pricing_as_of else "", "$text-muted"),
+                    ),
+                    markup=False,
+                    classes="verdict-cost",
+                )
+            )
+        widgets.append(
+            Static(
+                Content("Tabs: ←/→ · Reasons cite their sources: press [n] to read one · ctrl+r back to the chat"),
+                classes="hint verdict-hint",
+                markup=False,
+            )
         )
-        yield Label("How every strategy scored", classes="section-title")
-        yield ScoreChart(rec.ranking, rec.strategy, id="score-chart")
-        if rec.summary:
-            yield Label("Why", classes="section-title")
-            yield Markdown(link_citations(rec.summary, len(rec.passages)), open_links=False, id="rec-summary")
+        return widgets
 
-    def on_mount(self) -> None:
-        table = self.query_one("#cost-table", DataTable)
+    def _reasons(self):
+        rec = self.rec
+        children: list[Widget] = [
+            Static(
+                Content("Each reason names the fact it rests on. Press a [n] to read the cited passage."),
+                classes="hint",
+                markup=False,
+            )
+        ]
+        children += [ReasonItem(i, reason, rec.passages) for i, reason in enumerate(rec.rationale, start=1)]
+        if rec.assumptions:
+            children.append(Label("Assumptions", classes="section-title"))
+            children += [Static(Content("• " + item), markup=False, classes="bullet") for item in rec.assumptions]
+        yield VerticalScroll(*children, classes="rec-scroll")
+
+    def _explanation(self):
+        rec = self.rec
+        yield VerticalScroll(
+            Markdown(
+                link_citations(rec.summary, len(rec.passages)),
+                open_links=False,
+                parser_factory=chat_markdown_parser,
+                id="rec-summary",
+            ),
+            classes="rec-scroll",
+        )
+
+    def _costs(self):
+        rec = self.rec
+        table: DataTable = DataTable(id="cost-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Strategy", "Monthly (USD)", "Setup, one-off (USD)")
-        for line in sorted(self.rec.costs, key=lambda c: c.monthly_usd):
-            win = line.strategy == self.rec.strategy
+        for line in sorted(rec.costs, key=lambda c: c.monthly_usd):
+            win = line.strategy == rec.strategy
             style = "bold" if win else ""
             name = STRATEGY_SHORT.get(line.strategy, line.label) + ("  ★" if win else "")
             low, high = line.setup_usd
@@ -239,6 +248,90 @@ class RecommendationView(Vertical):
                 Text(f"${line.monthly_usd:,.0f}", style=style, justify="right"),
                 Text(f"${low:,.0f} – ${high:,.0f}", style=style, justify="right"),
             )
+        notes = "Monthly running cost estimates in US dollars"
+        if rec.pricing_as_of:
+            notes += f", prices as of {rec.pricing_as_of}"
+        children: list[Widget] = [table, Static(Content(notes + ". Setup is a rough one-off range. ★ recommended."), classes="hint", markup=False)]
+        for line in rec.costs:
+            for note in line.notes:
+                children.append(
+                    Static(
+                        Content.assemble((STRATEGY_SHORT.get(line.strategy, line.label) + ": ", "bold"), note),
+                        markup=False,
+                        classes="bullet",
+                    )
+                )
+        yield VerticalScroll(*children, classes="rec-scroll")
+
+    def _steps(self):
+        rec = self.rec
+        children: list[Widget] = [
+            Static(Content.assemble((f"{i}. ", "bold $accent"), step), markup=False, classes="step")
+            for i, step in enumerate(rec.first_steps, start=1)
+        ] or [Static(Content("No first steps."), markup=False)]
+        yield VerticalScroll(*children, classes="rec-scroll")
+
+    def _changes(self):
+        rec = self.rec
+        children: list[Widget] = [
+            Static(
+                Content.assemble(
+                    ("• ", "$accent"),
+                    change.description,
+                    ("  → ", "$text-muted"),
+                    (STRATEGY_SHORT.get(change.new_strategy, change.new_strategy), "bold"),
+                ),
+                markup=False,
+                classes="bullet",
+            )
+            for change in rec.what_would_change
+        ] or [Static(Content("No change to a single fact would alter the decision."), markup=False, classes="bullet")]
+        children.append(
+            Static(
+                Content(
+                    "Try one: type a “what if” below, e.g. “what if we had 5,000 labelled examples?”. "
+                    "The recommendation is made again from the new facts."
+                ),
+                classes="hint",
+                markup=False,
+            )
+        )
+        yield VerticalScroll(*children, classes="rec-scroll")
+
+    def _sources(self):
+        rec = self.rec
+        yield Vertical(
+            Static(Content("Passages the reasons cite. Enter or a click opens one."), classes="hint", markup=False),
+            OptionList(
+                *[
+                    Option(Content.assemble((f"[{n}] ", "bold"), p.citation()), id=f"cite-{n}")
+                    for n, p in enumerate(rec.passages, start=1)
+                ],
+                id="source-list",
+            ),
+            classes="sources-box",
+        )
+
+    # -- events ----------------------------------------------------------------------------
+
+    @on(TabbedContent.TabActivated, "#rec-tabs")
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
+        if isinstance(event.pane, LazyPane):
+            await event.pane.build()
+
+    async def show_tab(self, pane_id: str) -> LazyPane | TabPane:
+        """Switch to a tab and make sure its content is built."""
+        tabs = self.query_one("#rec-tabs", TabbedContent)
+        tabs.active = pane_id
+        pane = tabs.get_pane(pane_id)
+        if isinstance(pane, LazyPane):
+            await pane.build()
+        return pane
+
+    async def show_sources(self) -> None:
+        await self.show_tab("rec-sources")
+        self.query_one("#source-list", OptionList).focus()
 
     @on(Button.Pressed, "CitationButton")
     def _citation_pressed(self, event: Button.Pressed) -> None:
@@ -250,7 +343,3 @@ class RecommendationView(Vertical):
         event.stop()
         if event.option.id:
             self.post_message(OpenCitation(int(event.option.id.split("-")[1])))
-
-    def show_sources(self) -> None:
-        self.query_one("#rec-tabs", TabbedContent).active = "rec-sources"
-        self.query_one("#source-list", OptionList).focus()

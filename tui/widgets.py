@@ -44,6 +44,13 @@ class UserMessage(Static):
         self.remove_class("-pending")
 
 
+def chat_markdown_parser():
+    """GitHub-flavoured Markdown where a single newline is a line break, as in chat apps."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("gfm-like", {"breaks": True})
+
+
 class AssistantMessage(Vertical):
     """What Lever said: Markdown whose links are never opened by a click."""
 
@@ -55,7 +62,7 @@ class AssistantMessage(Vertical):
         self.border_title = "Lever"
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.text, open_links=False)
+        yield Markdown(self.text, open_links=False, parser_factory=chat_markdown_parser)
         if self.kind == "recommendation":
             yield Button(
                 Content("Open the full recommendation  (ctrl+r)"),
