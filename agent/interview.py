@@ -48,14 +48,10 @@ def clean_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> tuple[str, list[str
 
 
 def default_brain() -> tuple[Brain, list[str]]:
-    """The Claude brain when a key is set and it loads; otherwise the offline brain, said once."""
+    """The offline brain, with a one-time notice saying why (the Claude brain is not built yet)."""
     if os.environ.get("ANTHROPIC_API_KEY"):
-        try:
-            from .claude import ClaudeBrain
-
-            return ClaudeBrain(), []
-        except Exception as exc:  # missing module or bad settings: never block the interview
-            return OfflineBrain(), [f"Claude is unavailable ({exc}); running the offline brain."]
+        return OfflineBrain(), ["ANTHROPIC_API_KEY is set, but this version has no Claude brain yet: running the "
+                                "offline brain."]
     return OfflineBrain(), ["No ANTHROPIC_API_KEY set: running the offline brain (no network needed)."]
 
 
@@ -123,7 +119,7 @@ class Interview:
     def _touch(self, thread_id: str, opening: str | None = None, strategy: str | None = None) -> None:
         if self._db is None:
             return
-        now = dt.datetime.now().isoformat(timespec="seconds")
+        now = dt.datetime.now().isoformat(timespec="milliseconds")
         with self._db:
             self._db.execute(
                 "INSERT INTO lever_interviews(thread_id, created, updated, opening, strategy) VALUES (?,?,?,?,?) "
@@ -214,7 +210,7 @@ class Interview:
             return []
         rows = self._db.execute(
             "SELECT thread_id, created, updated, COALESCE(opening, ''), strategy FROM lever_interviews "
-            "ORDER BY updated DESC, created DESC"
+            "ORDER BY updated DESC, rowid DESC"
         ).fetchall()
         return [InterviewSummary(thread_id=r[0], created=r[1], updated=r[2], opening=r[3], strategy=r[4]) for r in rows]
 

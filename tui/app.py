@@ -13,6 +13,7 @@ import asyncio
 import functools
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from textual import events, on, work
@@ -50,7 +51,7 @@ PLACEHOLDER_DONE = "Ask a follow-up, or press ctrl+n for a new interview"
 class LeverApp(App[int]):
     """Lever's terminal UI."""
 
-    CSS_PATH = "lever.tcss"
+    CSS_PATH = Path(__file__).with_name("lever.tcss")  # absolute: subclasses elsewhere find it too
     TITLE = "Lever"
     SUB_TITLE = "starting…"
 
