@@ -11,26 +11,27 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Markdown, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Button, Header, Input, Markdown, Static, TabbedContent, TabPane
 
-from tui.recommendation import STRATEGY_SHORT, OpenCitation, RecommendationView
-from tui.text import DEFAULT_MAX_CHARS, strip_control
+from tui.text import DEFAULT_MAX_CHARS, STRATEGY_SHORT, strip_control
 from tui.widgets import (
     AssistantMessage,
     ChatInput,
     Conversation,
     NoticeMessage,
+    OpenCitation,
     OrderedFooter,
     ProgressPanel,
     QuickReplies,
@@ -55,6 +56,8 @@ class LeverApp(App[int]):
     TITLE = "Lever"
     SUB_TITLE = "starting…"
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
     BINDINGS = [
         Binding("ctrl+n", "new", "New", id="new", priority=True),
         Binding("ctrl+o", "history", "History", id="history", priority=True),
@@ -62,6 +65,7 @@ class LeverApp(App[int]):
         Binding("ctrl+r", "toggle_view", "Recommendation", id="recommendation", priority=True),
         Binding("ctrl+s", "sources", "Sources", id="sources", priority=True),
         Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+t", "toggle_panel", "Progress panel", id="panel", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("ctrl+c", "quit", "Quit", id="quit-ctrl-c", show=False, priority=True),
     ]
@@ -69,6 +73,7 @@ class LeverApp(App[int]):
     def __init__(self, interview: "Interview | None" = None, resume: str | bool | None = None) -> None:
         super().__init__()
         self.interview: Interview | None = interview
+        self._owns_interview = interview is None
         self.resume = resume
         self.thread_id: str | None = None
         self.snapshot: Snapshot | None = None
@@ -105,7 +110,7 @@ class LeverApp(App[int]):
                         yield Static(Content("No recommendation yet."), id="rec-empty", markup=False)
                 yield ChatInput(placeholder="Starting Lever…", id="prompt")
             yield ProgressPanel(id="progress")
-        yield OrderedFooter()
+        yield OrderedFooter(compact=True)
 
     @property
     def conversation(self) -> Conversation:
@@ -179,48 +184,46 @@ class LeverApp(App[int]):
         self.sub_title = "offline brain" if brain == "offline" else f"brain: {brain}"
         self.query_one(ProgressPanel).set_brain(brain)
         for notice in getattr(self.interview, "startup_notices", []) or []:
-            self.notify(notice, title="Note", markup=False, timeout=8)
+            self.notify(notice, title="Note", markup=False, timeout=6)
         if self.resume:
             await self._resume_from_cli(self.resume)
         else:
             await self._start_new()
 
     async def _resume_from_cli(self, resume: str | bool) -> None:
+        """``lever --resume [ID]``: the latest interview, or the one whose id starts with ID."""
         try:
             summaries = await self.call_interview("list")
         except Exception as error:  # noqa: BLE001
             self._error(error, "Could not list past interviews")
             await self._start_new()
             return
-        if resume is True:
-            if summaries:
-                await self.open_thread(summaries[0].thread_id)
-            else:
-                self.notify("No past interviews yet: starting a new one.", markup=False)
-                await self._start_new()
+        if not summaries:
+            self.notify("There are no past interviews yet: starting a new one.", markup=False)
+            await self._start_new()
             return
-        wanted = str(resume).strip()
-        matches = [s for s in summaries if s.thread_id == wanted] or [
-            s for s in summaries if s.thread_id.startswith(wanted)
-        ]
-        if len(matches) == 1:
-            await self.open_thread(matches[0].thread_id)
-            return
-        if matches:
-            message = f"“{wanted}” matches {len(matches)} interviews. Pick one, or press esc to start a new one."
-        else:
-            message = f"No interview matches “{wanted}”. Pick one, or press esc to start a new one."
-        await self._clear_thinking()
-
-        async def picked(thread_id: str | None) -> None:
-            if thread_id:
-                await self.open_thread(thread_id)
+        prefix = None if resume is True else str(resume).strip()
+        try:
+            if prefix is None:  # the latest interview someone actually answered
+                answered = [s for s in summaries if s.opening or s.strategy]
+                thread_id = (answered or summaries)[0].thread_id
             else:
-                await self._start_new()
+                thread_id = await self.call_interview("resolve", prefix)
+        except Exception as error:  # noqa: BLE001 - no match, or more than one
+            await self._clear_thinking()
+            message = f"{self.reason(error)} Pick one below, or press esc to start a new interview."
 
-        from tui.screens import HistoryScreen
+            async def picked(chosen: str | None) -> None:
+                if chosen:
+                    await self.open_thread(chosen)
+                else:
+                    await self._start_new()
 
-        self.push_screen(HistoryScreen(current=None, message=message), picked)
+            from tui.screens import HistoryScreen
+
+            self.push_screen(HistoryScreen(current=None, message=message), picked)
+            return
+        await self.open_thread(thread_id)
 
     async def _start_new(self) -> None:
         await self._set_thinking("Starting a new interview…")
@@ -264,9 +267,10 @@ class LeverApp(App[int]):
             self._shown = 0
             self._pending_user = None
             self._thinking = None
-            self._rec_key = None
-            self.recommendation = None
+            self._rec_key = "(redraw)"  # whatever the new interview has, the view is redrawn
             self.views.active = "chat-pane"
+            if self.screen is self.screen_stack[0]:
+                self.prompt.focus()
         self.thread_id = snapshot.thread_id
         self.snapshot = snapshot
 
@@ -279,6 +283,7 @@ class LeverApp(App[int]):
         anchor = conversation.children[-1] if conversation.children else None
         if self._pending_user is not None:
             anchor = self._pending_user
+        first_reply: AssistantMessage | None = None
         for message in snapshot.messages[self._shown :]:
             if message.role == "user" and self._pending_user is not None:
                 self._pending_user.set_text(message.text)
@@ -287,9 +292,11 @@ class LeverApp(App[int]):
             if message.role == "assistant" and message.kind != "notice" and self._stream_bubble is not None:
                 bubble, self._stream_bubble = self._stream_bubble, None
                 await bubble.finish(message.text, message.kind, message.topic)
-                anchor = bubble
+                anchor = first_reply = bubble
                 continue
             widget = self._message_widget(message)
+            if first_reply is None and isinstance(widget, AssistantMessage):
+                first_reply = widget
             if anchor is None or anchor.parent is not conversation:
                 await conversation.mount(widget)
             else:
@@ -305,7 +312,10 @@ class LeverApp(App[int]):
         if options:
             stacked = sum(len(o) + 5 for o in options) > max(conversation.size.width - 6, 40)
             await conversation.mount(QuickReplies(options, stacked=stacked))
-        conversation.anchor()
+        if full or new_thread:
+            conversation.anchor()  # otherwise the view follows only if the user has not scrolled up
+        elif first_reply is not None and conversation.is_anchored:
+            self.call_after_refresh(self._show_top_of_long_reply, first_reply)
 
         await self.query_one(ProgressPanel).show(snapshot)
         await self._show_recommendation(snapshot.recommendation, announce=not (full or new_thread))
@@ -319,6 +329,17 @@ class LeverApp(App[int]):
         if not self._first_question_seen and snapshot.pending is not None:
             self._first_question_seen = True
             self.call_after_refresh(self.on_first_question)
+
+    def _show_top_of_long_reply(self, reply: AssistantMessage, tries: int = 20) -> None:
+        """A reply taller than the view (a recommendation) is shown from its start, not its end."""
+        conversation = self.conversation
+        if not reply.is_attached or getattr(conversation, "_anchor_released", False):
+            return
+        if reply.markdown.size.height == 0 and tries:  # its Markdown is still being laid out
+            self.set_timer(0.05, lambda: self._show_top_of_long_reply(reply, tries - 1))
+            return
+        if reply.outer_size.height > conversation.scrollable_content_region.height:
+            conversation.scroll_to_widget(reply, top=True, animate=False)
 
     @staticmethod
     def _options(snapshot: "Snapshot") -> list[str]:
@@ -341,11 +362,15 @@ class LeverApp(App[int]):
         self._rec_key = key
         self.recommendation = rec
         pane = self.query_one("#rec-pane", TabPane)
+        if rec is None and pane.query("#rec-empty"):
+            return  # nothing to redraw
         await pane.remove_children()
         if rec is None:
             await pane.mount(Static(Content("No recommendation yet."), id="rec-empty", markup=False))
             self.views.disable_tab("rec-pane")
             return
+        from tui.recommendation import RecommendationView  # imported when first needed
+
         await pane.mount(RecommendationView(rec, id="rec-view"))
         self.views.enable_tab("rec-pane")
         if not announce:
@@ -533,12 +558,31 @@ class LeverApp(App[int]):
         if event.key in self.screen.active_bindings:
             return
         focused = self.focused
-        if focused is None or focused is self.prompt or isinstance(focused, (Input, TextArea)):
+        if focused is None or focused is self.prompt or isinstance(focused, Input):
             return
         event.stop()
         event.prevent_default()
-        self.prompt.focus()
+        self.screen.set_focus(self.prompt)  # at once: the keys that follow must land in the input too
         self.prompt.insert_text_at_cursor(event.character)
+
+    def on_worker_state_changed(self, event) -> None:
+        """A bug in a background task is reported, not fatal: the interview is saved by the facade."""
+        from textual.worker import WorkerState
+
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.log.error(f"worker {event.worker.name} failed: {error!r}")
+        if event.worker.group == "turn":
+            self.busy = False
+            self.call_later(self._clear_thinking)
+        self.notify(
+            f"Something went wrong ({type(error).__name__}: {error}). Your interview is saved.",
+            title="Lever hit a bug",
+            severity="error",
+            markup=False,
+            timeout=10,
+        )
 
     # -----------------------------------------------------------------------------------------
     # Citations and links
@@ -576,7 +620,7 @@ class LeverApp(App[int]):
     # Actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"new", "history", "export", "toggle_view", "sources", "help"}:
+        if action in {"new", "history", "export", "toggle_view", "sources", "help", "toggle_panel"}:
             if len(self.screen_stack) > 1:
                 return False  # a dialog is open: let it have the key
         if action in {"toggle_view", "sources"} and self.recommendation is None:
@@ -600,6 +644,8 @@ class LeverApp(App[int]):
         if self.recommendation is None:
             self.notify("No sources yet: they come with the recommendation.", markup=False, timeout=4)
             return
+        from tui.recommendation import RecommendationView
+
         self.views.active = "rec-pane"
         await self.query_one(RecommendationView).show_sources()
 
@@ -629,6 +675,14 @@ class LeverApp(App[int]):
         if self.thread_id is None:
             return
         self.export_thread(self.thread_id)
+
+    def action_toggle_panel(self) -> None:
+        """Show or hide the progress panel (hidden by default on narrow terminals)."""
+        panel = self.query_one(ProgressPanel)
+        if self.screen_stack[0].has_class("-narrow"):
+            panel.toggle_class("-shown")
+        else:
+            panel.toggle_class("-hidden")
 
     def action_help(self) -> None:
         from tui.screens import HelpScreen
@@ -660,12 +714,12 @@ class LeverApp(App[int]):
                 what = "JSON" if fmt == "json" else "Markdown report"
                 problems.append(f"No {what}: {self.reason(error)}")
         if written:
-            self.notify(
-                "\n".join(str(path) for path in written),
-                title="Exported",
-                markup=False,
-                timeout=12,
-            )
+            folders = {path.parent for path in written}
+            if len(folders) == 1:
+                message = f"In {folders.pop()}{os.sep}\n" + "\n".join(path.name for path in written)
+            else:
+                message = "\n".join(str(path) for path in written)
+            self.notify(message, title="Exported", markup=False, timeout=12)
         for problem in problems:
             self.notify(problem, title="Export", severity="warning" if written else "error", markup=False, timeout=10)
         return written
@@ -705,11 +759,16 @@ class LeverApp(App[int]):
         if self.recommendation is not None:
             yield SystemCommand("Recommendation", "Switch between the chat and the recommendation", self.action_toggle_view)
             yield SystemCommand("Sources", "The passages the recommendation cites", self.action_sources)
+        yield SystemCommand("Progress panel", "Show or hide the interview's progress (ctrl+t)", self.action_toggle_panel)
         yield SystemCommand("Help", "Keys and how Lever works", self.action_help)
         yield from super().get_system_commands(screen)
 
     async def on_unmount(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        # Work already running (a turn being saved) finishes; then our own Interview is closed.
+        close = getattr(self.interview, "close", None) if self._owns_interview else None
+        if close is not None:
+            self._executor.submit(close)
+        self._executor.shutdown(wait=False)
 
 
 def run_app(resume: str | bool | None = None) -> int:

@@ -8,15 +8,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message as TextualMessage
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Label, Markdown, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from tui.text import link_citations, shorten
-from tui.widgets import chat_markdown_parser
+from tui.text import STRATEGY_SHORT, link_citations, shorten
+from tui.widgets import OpenCitation, chat_markdown_parser
 
 if TYPE_CHECKING:
     from agent.types import Recommendation, StrategyScore
@@ -29,21 +28,6 @@ LAYER_NAMES = {
     "distillation": "distillation (small model)",
 }
 
-STRATEGY_SHORT = {
-    "prompting": "Prompt engineering",
-    "rag": "RAG",
-    "fine_tuning": "Fine-tuning",
-    "rag_and_fine_tuning": "RAG + fine-tuning",
-    "distillation": "Distillation",
-}
-
-
-class OpenCitation(TextualMessage):
-    """Ask the app to open cited passage number ``number`` (1-based)."""
-
-    def __init__(self, number: int) -> None:
-        super().__init__()
-        self.number = number
 
 
 class ScoreChart(Widget):
@@ -91,7 +75,7 @@ class CitationButton(Button):
 
     def __init__(self, number: int, title: str) -> None:
         super().__init__(
-            Content.assemble((f"[{number}]", "bold"), " ", shorten(title, 48)),
+            Content.assemble((f"[{number}]", "bold"), " ", shorten(title, 72)),
             classes="citation",
             compact=True,
         )
@@ -118,7 +102,7 @@ class ReasonItem(Vertical):
         yield Static(Content.assemble(*basis), markup=False, classes="reason-basis")
         citations = [n for n in reason.citations if 1 <= n <= len(self.passages)]
         if citations:
-            with Horizontal(classes="citations"):
+            with Vertical(classes="citations"):
                 for n in citations:
                     yield CitationButton(n, self.passages[n - 1].title)
 
@@ -155,8 +139,8 @@ class RecommendationView(Vertical):
             if rec.summary:
                 yield LazyPane("Explanation", self._explanation, id="rec-explanation")
             yield LazyPane("Costs", self._costs, id="rec-costs")
-            yield LazyPane("First steps", self._steps, id="rec-steps")
-            yield LazyPane("What would change", self._changes, id="rec-change")
+            yield LazyPane("Steps", self._steps, id="rec-steps")
+            yield LazyPane("What if", self._changes, id="rec-change")
             yield LazyPane(f"Sources ({len(rec.passages)})", self._sources, id="rec-sources")
 
     # -- panes -----------------------------------------------------------------------------
@@ -252,11 +236,13 @@ class RecommendationView(Vertical):
         if rec.pricing_as_of:
             notes += f", prices as of {rec.pricing_as_of}"
         children: list[Widget] = [table, Static(Content(notes + ". Setup is a rough one-off range. ★ recommended."), classes="hint", markup=False)]
-        for line in rec.costs:
-            for note in line.notes:
+        for line in sorted(rec.costs, key=lambda c: c.monthly_usd):
+            if line.notes:
                 children.append(
                     Static(
-                        Content.assemble((STRATEGY_SHORT.get(line.strategy, line.label) + ": ", "bold"), note),
+                        Content.assemble(
+                            (STRATEGY_SHORT.get(line.strategy, line.label), "bold"), ("  ", ""), "; ".join(line.notes)
+                        ),
                         markup=False,
                         classes="bullet",
                     )
@@ -265,7 +251,8 @@ class RecommendationView(Vertical):
 
     def _steps(self):
         rec = self.rec
-        children: list[Widget] = [
+        children: list[Widget] = [Label("First steps", classes="section-title first")]
+        children += [
             Static(Content.assemble((f"{i}. ", "bold $accent"), step), markup=False, classes="step")
             for i, step in enumerate(rec.first_steps, start=1)
         ] or [Static(Content("No first steps."), markup=False)]
@@ -273,7 +260,8 @@ class RecommendationView(Vertical):
 
     def _changes(self):
         rec = self.rec
-        children: list[Widget] = [
+        children: list[Widget] = [Label("What would change the decision", classes="section-title first")]
+        children += [
             Static(
                 Content.assemble(
                     ("• ", "$accent"),

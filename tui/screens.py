@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Label, Markdown, Static
+from textual.widgets import Button, DataTable, Markdown, Static
 
 from tui.text import shorten
 
@@ -84,6 +84,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, variant="error", id="confirm-yes")
                 yield Button("Cancel", id="confirm-no")
+            yield Static(Content(f"y {self.yes.lower()}  ·  n or esc cancel"), classes="hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no").focus()
@@ -153,10 +154,11 @@ class HistoryScreen(ModalScreen[str | None]):
         except Exception as error:  # noqa: BLE001 - shown to the user
             self.query_one("#history-empty", Static).update(Content(f"Could not list interviews: {error}"))
             return
-        self.summaries = list(summaries)
+        # Interviews nobody answered (Lever was opened and closed) are left out, except the open one.
+        self.summaries = [s for s in summaries if s.opening or s.strategy or s.thread_id == self.current]
         table = self.query_one(DataTable)
         table.clear()
-        from tui.recommendation import STRATEGY_SHORT
+        from tui.text import STRATEGY_SHORT
 
         for s in self.summaries:
             marker = "• " if s.thread_id == self.current else ""
@@ -241,16 +243,14 @@ Lever asks about the LLM feature you are building, then recommends **prompt engi
 
 ## Keys
 
-| Key | Action |
-|---|---|
-| ctrl+n | New interview |
-| ctrl+o | History: resume, export or delete a past interview |
-| ctrl+e | Export the recommendation (JSON) and report (Markdown) |
-| ctrl+r | Switch between the chat and the recommendation |
-| ctrl+s | Sources cited by the recommendation |
-| ctrl+p | Command palette |
-| f1 | This help |
-| ctrl+q, ctrl+c | Quit (every answer is already saved) |
+* **ctrl+n** new interview (the current one is saved)
+* **ctrl+o** history: resume, export or delete a past interview
+* **ctrl+e** export the recommendation (JSON) and the report (Markdown)
+* **ctrl+r** switch between the chat and the recommendation
+* **ctrl+s** the sources the recommendation cites
+* **ctrl+t** show or hide the progress panel
+* **ctrl+p** command palette · **f1** this help
+* **ctrl+q** or **ctrl+c** quit: every answer is already saved
 
 Exports go to `LEVER_EXPORT_DIR` if set, else the current folder.
 Resume from the command line with `lever --resume` (the latest) or `lever --resume ID`.

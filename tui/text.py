@@ -8,6 +8,14 @@ from __future__ import annotations
 
 import re
 
+STRATEGY_SHORT = {
+    "prompting": "Prompt engineering",
+    "rag": "RAG",
+    "fine_tuning": "Fine-tuning",
+    "rag_and_fine_tuning": "RAG + fine-tuning",
+    "distillation": "Distillation",
+}
+
 # Mirrors agent.MAX_MESSAGE_CHARS; the app reads the real value once the agent is imported.
 DEFAULT_MAX_CHARS = 4000
 

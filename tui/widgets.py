@@ -7,6 +7,7 @@ assistant text is Markdown with ``open_links=False``.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Iterable
 
 from textual import events, on
@@ -29,6 +30,14 @@ if TYPE_CHECKING:
 # Messages in the conversation
 
 
+class OpenCitation(TextualMessage):
+    """Ask the app to open cited passage number ``number`` (1-based)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number
+
+
 class UserMessage(Static):
     """What the user wrote, shown literally."""
 
@@ -48,7 +57,16 @@ def chat_markdown_parser():
     """GitHub-flavoured Markdown where a single newline is a line break, as in chat apps."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("gfm-like", {"breaks": True})
+    parser = MarkdownIt("gfm-like")
+
+    def soft_breaks_are_hard(state) -> None:
+        for token in state.tokens:
+            for child in token.children or ():
+                if child.type == "softbreak":
+                    child.type = "hardbreak"
+
+    parser.core.ruler.push("soft_breaks_are_hard", soft_breaks_are_hard)
+    return parser
 
 
 class AssistantMessage(Vertical):
@@ -208,7 +226,7 @@ class ChatInput(Input):
         pass
 
     def __init__(self, *, limit: int = DEFAULT_MAX_CHARS, **kwargs) -> None:
-        super().__init__(max_length=limit, **kwargs)
+        super().__init__(max_length=limit, select_on_focus=False, **kwargs)
         self.limit = limit
 
     def set_limit(self, limit: int) -> None:
@@ -248,26 +266,35 @@ _STATUS_ICON = {
 }
 
 
-class TopicRow(Vertical):
-    """One topic: an icon for its status, its title, and the user's words when answered."""
+class TopicRow(Static):
+    """One topic: an icon for its status, its title, and the user's words when answered.
+
+    One widget per topic (wrapped here, with a hanging indent) keeps the panel cheap to redraw."""
+
+    WIDTH = 34  # the panel's text width
 
     def __init__(self, topic: "TopicStatus") -> None:
-        super().__init__(classes=f"topic -{topic.status}")
+        super().__init__(self._content(topic), markup=False, classes=f"topic -{topic.status}")
         self.topic = topic
 
-    def compose(self) -> ComposeResult:
-        topic = self.topic
-        icon, style = _STATUS_ICON.get(topic.status, ("?", ""))
-        parts: list = [(topic.title, "bold" if topic.status == "unanswered" else "")]
-        if topic.status == "assumed":
-            parts.append((" (assumed)", "$warning italic"))
-        elif topic.status == "skipped":
-            parts.append((" (not needed)", "$text-muted italic"))
-        with Horizontal(classes="topic-line"):
-            yield Static(Content.styled(icon, style), markup=False, classes="topic-icon")
-            yield Static(Content.assemble(*parts), markup=False, classes="topic-title")
+    @classmethod
+    def _content(cls, topic: "TopicStatus") -> Content:
+        icon, icon_style = _STATUS_ICON.get(topic.status, ("?", ""))
+        suffix, suffix_style = {
+            "assumed": (" (assumed)", "$warning italic"),
+            "skipped": (" (not needed)", "$text-muted italic"),
+        }.get(topic.status, ("", ""))
+        title_style = "bold" if topic.status == "unanswered" else ""
+        lines = textwrap.wrap(topic.title + suffix, cls.WIDTH - 2) or [""]
+        title = "\n  ".join(lines)
+        head = title[: len(title) - len(suffix)] if suffix and title.endswith(suffix.strip()) else title
+        parts: list = [(icon + " ", icon_style), (head, title_style)]
+        if head != title:
+            parts.append((title[len(head) :], suffix_style))
         if topic.quote:
-            yield Static(Content("“" + shorten(topic.quote, 90) + "”"), markup=False, classes="topic-quote")
+            quote = textwrap.wrap("“" + shorten(topic.quote, 90) + "”", cls.WIDTH - 2)
+            parts.append(("\n  " + "\n  ".join(quote), "$text-muted italic"))
+        return Content.assemble(*parts)
 
 
 class ProgressPanel(VerticalScroll):

@@ -1,0 +1,769 @@
+"""Pilot tests of the Textual app, driving the real offline interview facade.
+
+No test reaches the network: the offline brain runs when ANTHROPIC_API_KEY is unset, and every test
+uses a temporary LEVER_HOME and export folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import Markdown, OptionList
+
+from agent import MAX_MESSAGE_CHARS, Interview, LeverError
+from agent.types import Recommendation
+from tui.app import LeverApp
+from tui.recommendation import CitationButton, RecommendationView, ScoreChart
+from tui.screens import ConfirmScreen, HelpScreen, HistoryScreen, PassageScreen
+from tui.widgets import AssistantMessage, NoticeMessage, QuickReplies, Thinking, TopicRow, UserMessage
+
+SIZE = (120, 40)
+MARKUP = "[bold]not bold[/bold] [/ [@click=app.quit]quit?"
+
+# What a team building a support bot over its docs would answer, by topic.
+ANSWERS = {
+    "need": "We answer customer questions from our product docs",
+    "freshness": "The docs change every week",
+    "budget": "About a second is fine, around 100k requests a month",
+    "examples": "None yet",
+    "corpus": "Hundreds of documents",
+    "citations": "Yes, answers must cite the docs",
+    "privacy": "A cloud API with an agreement is fine",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures and helpers
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.setenv("LEVER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LEVER_EXPORT_DIR", str(tmp_path / "exports"))
+
+
+@pytest.fixture
+def interview(tmp_path: Path) -> Interview:
+    iv = Interview(home=tmp_path / "home")
+    yield iv
+    iv.close()
+
+
+class RecordingApp(LeverApp):
+    """The app, remembering every notification it shows."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.notes: list[dict] = []
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = True):
+        self.notes.append({"message": message, "title": title, "severity": severity, "markup": markup})
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+async def until(pilot, predicate, what: str = "condition", limit: float = 30.0) -> None:
+    """Let the app run until ``predicate()`` holds (the limit only stops a hung test)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def started(pilot, app: LeverApp) -> None:
+    await until(pilot, lambda: app.snapshot is not None and not app.busy, "the first question")
+    await pilot.pause()
+
+
+async def send(pilot, app: LeverApp, text: str, *, typed: bool = False) -> None:
+    """Send one message from the input, by typing it or by setting it, and wait for the reply."""
+    before = len(app.snapshot.messages)
+    app.prompt.focus()
+    if typed:
+        await pilot.press(*text)
+    else:
+        app.prompt.value = text
+    await pilot.press("enter")
+    await until(pilot, lambda: not app.busy and len(app.snapshot.messages) > before, f"a reply to {text!r}")
+    await pilot.pause()
+
+
+async def wait_reply(pilot, app: LeverApp, before: int) -> None:
+    await until(pilot, lambda: not app.busy and len(app.snapshot.messages) > before, "a reply")
+    await pilot.pause()
+
+
+def plain(widget) -> str:
+    return widget.visual.plain
+
+
+def user_texts(app: LeverApp) -> list[str]:
+    return [w.text for w in app.conversation.query(UserMessage)]
+
+
+def finished_thread(iv: Interview) -> str:
+    """A complete interview, made through the facade (fast), for tests that start from one."""
+    snap = iv.start()
+    for _ in range(12):
+        if snap.recommendation is not None:
+            return snap.thread_id
+        topic = snap.pending.id if snap.pending else None
+        snap = iv.send(snap.thread_id, ANSWERS.get(topic, "I'm not sure."))
+    assert snap.recommendation is not None, "the offline interview should reach a recommendation"
+    return snap.thread_id
+
+
+# ---------------------------------------------------------------------------------------------
+# A whole interview
+
+
+async def test_whole_interview_typed_and_quick_replies(interview: Interview) -> None:
+    app = RecordingApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        assert app.sub_title == "offline brain"
+        question = app.conversation.query(AssistantMessage).last()
+        assert question.kind == "question"
+        replies = app.conversation.query(QuickReplies).last()
+        assert replies.options == app.snapshot.pending.options
+
+        # 1. typed, key by key
+        await send(pilot, app, ANSWERS["need"], typed=True)
+        assert user_texts(app)[-1] == ANSWERS["need"]
+
+        # 2. a quick reply from the keyboard: ↑ from the input, → to the second option, Enter
+        assert app.snapshot.pending is not None
+        options = app.snapshot.pending.options
+        before = len(app.snapshot.messages)
+        await pilot.press("up")
+        assert isinstance(app.focused.parent, QuickReplies)
+        await pilot.press("right", "enter")
+        await wait_reply(pilot, app, before)
+        assert user_texts(app)[-1] == options[1]
+
+        # 3. a quick reply with the mouse
+        options = app.snapshot.pending.options
+        before = len(app.snapshot.messages)
+        button = app.conversation.query(QuickReplies).last().buttons[1]
+        await pilot.click(button)
+        await wait_reply(pilot, app, before)
+        assert user_texts(app)[-1] == options[1]
+
+        # The rest, typed, until the recommendation arrives.
+        for _ in range(10):
+            if app.recommendation is not None:
+                break
+            await send(pilot, app, ANSWERS.get(app.snapshot.pending.id, "I'm not sure."))
+        rec = app.recommendation
+        assert rec is not None
+        assert rec == interview.state(app.thread_id).recommendation
+
+        # The progress panel: answered topics carry the user's words.
+        rows = {row.topic.id: row for row in app.query(TopicRow)}
+        assert rows["need"].topic.status == "answered"
+        assert ANSWERS["need"] in rows["need"].topic.quote
+        assert ANSWERS["need"][:20] in plain(rows["need"])
+        bar = app.query_one("#progress-bar")
+        assert bar.percentage == 1
+
+        # A reply taller than the view is shown from its start.
+        conversation = app.conversation
+        bubble = [m for m in conversation.query(AssistantMessage) if m.kind == "recommendation"][-1]
+        await until(
+            pilot,
+            lambda: conversation.scroll_y <= bubble.virtual_region.y < conversation.scroll_y + conversation.size.height
+            and conversation.scroll_y < conversation.max_scroll_y,
+            "the start of the recommendation in view",
+        )
+
+        # The chat holds the recommendation with a way to open it; the tab is enabled.
+        assert app.conversation.query(AssistantMessage).last().kind in {"recommendation", "answer", "text"}
+        assert any(m.kind == "recommendation" for m in app.conversation.query(AssistantMessage))
+        assert any(n["title"] == "Your recommendation is ready" for n in app.notes)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.views.active == "rec-pane"
+        view = app.query_one(RecommendationView)
+        verdict = plain(view.query_one(".verdict-title"))
+        assert rec.label in verdict
+        facts = plain(view.query_one(".verdict-facts"))
+        assert f"{rec.confidence:.0%}" in facts and rec.confidence_label in facts
+        chart = view.query_one(ScoreChart)
+        chart_text = chart.render().plain
+        for score in rec.ranking:
+            assert f"{score.score:+.1f}" in chart_text
+
+        # Follow-ups keep working from the recommendation view.
+        before = len(app.snapshot.messages)
+        await send(pilot, app, "What if we had 5,000 labelled examples?")
+        assert app.views.active == "chat-pane"
+        assert user_texts(app)[-1] == "What if we had 5,000 labelled examples?"
+        assert len(app.snapshot.messages) > before + 1
+
+
+async def test_recommendation_tabs_costs_steps_and_changes(interview: Interview) -> None:
+    thread_id = finished_thread(interview)
+    rec = interview.state(thread_id).recommendation
+    app = LeverApp(interview=interview, resume=thread_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("ctrl+r")
+        view = app.query_one(RecommendationView)
+
+        await view.show_tab("rec-costs")
+        await pilot.pause()
+        table = view.query_one("#cost-table")
+        assert table.row_count == len(rec.costs)
+        cells = " ".join(str(table.get_row_at(i)) for i in range(table.row_count))
+        for line in rec.costs:
+            assert f"${line.monthly_usd:,.0f}" in cells
+
+        await view.show_tab("rec-steps")
+        await pilot.pause()
+        steps = " ".join(plain(s) for s in view.query(".step"))
+        for step in rec.first_steps:
+            assert step in steps
+
+        await view.show_tab("rec-change")
+        await pilot.pause()
+        changes = " ".join(plain(s) for s in view.query("#rec-change .bullet"))
+        for change in rec.what_would_change:
+            assert change.description in changes
+
+
+# ---------------------------------------------------------------------------------------------
+# Citations
+
+
+async def test_selecting_a_citation_opens_the_passage(interview: Interview) -> None:
+    thread_id = finished_thread(interview)
+    rec = interview.state(thread_id).recommendation
+    assert rec.passages, "the offline recommendation cites passages"
+    app = LeverApp(interview=interview, resume=thread_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("ctrl+r")
+        await pilot.click("#--content-tab-rec-reasons")
+        await until(pilot, lambda: bool(app.query(CitationButton)), "the citation buttons")
+        button = app.query(CitationButton).first()
+        await pilot.click(button)
+        await until(pilot, lambda: isinstance(app.screen, PassageScreen), "the passage dialog")
+        passage = rec.passages[button.number - 1]
+        assert app.screen.passage == passage
+        assert plain(app.screen.query_one("#passage-title")) == passage.title
+        assert plain(app.screen.query_one("#passage-text")) == passage.text.strip()
+        if passage.url:
+            assert passage.url in plain(app.screen.query_one("#passage-meta"))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PassageScreen)
+
+        # From the keyboard: ctrl+s lists the sources; Enter opens the highlighted one.
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.focused, OptionList), "the sources list")
+        sources = app.query_one("#source-list", OptionList)
+        assert sources.option_count == len(rec.passages)
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, PassageScreen), "the passage dialog")
+        assert app.screen.number == 2
+        assert app.screen.passage == rec.passages[1]
+
+
+async def test_citation_links_in_the_explanation(interview: Interview, monkeypatch) -> None:
+    thread_id = finished_thread(interview)
+    rec = interview.state(thread_id).recommendation
+    app = RecordingApp(interview=interview, resume=thread_id)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("ctrl+r")
+        view = app.query_one(RecommendationView)
+        await view.show_tab("rec-explanation")
+        await pilot.pause()
+        summary = view.query_one("#rec-summary", Markdown)
+        assert "(cite:1)" in summary.source  # [1] markers became links
+        summary.post_message(Markdown.LinkClicked(summary, "cite:1"))
+        await until(pilot, lambda: isinstance(app.screen, PassageScreen), "the passage dialog")
+        assert app.screen.passage == rec.passages[0]
+        await pilot.press("escape")
+        await pilot.pause()
+        # Other links are never opened by a click: the address is shown instead.
+        summary.post_message(Markdown.LinkClicked(summary, "https://example.com/x"))
+        await pilot.pause()
+        assert opened == []
+        assert any(n["message"] == "https://example.com/x" and n["markup"] is False for n in app.notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+def _exports(tmp_path: Path, suffix: str) -> list[Path]:
+    folder = tmp_path / "exports"
+    return sorted(folder.glob(f"*.{suffix}")) if folder.exists() else []
+
+
+async def test_export_writes_json_and_markdown(interview: Interview, tmp_path: Path) -> None:
+    thread_id = finished_thread(interview)
+    app = RecordingApp(interview=interview, resume=thread_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: _exports(tmp_path, "json") and _exports(tmp_path, "md"), "the export files")
+        await pilot.pause()
+    (json_path,) = _exports(tmp_path, "json")
+    (md_path,) = _exports(tmp_path, "md")
+    pattern = rf"lever-{thread_id[:8]}-\d{{8}}-\d{{6}}"
+    assert re.fullmatch(pattern + r"\.json", json_path.name)
+    assert re.fullmatch(pattern + r"\.md", md_path.name)
+
+    # The JSON is the recommendation, valid against the published schema.
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    schema = Recommendation.model_json_schema()
+    assert set(schema["required"]) <= set(data)
+    assert Recommendation.model_validate(data) == interview.state(thread_id).recommendation
+
+    # The Markdown report has the transcript and the sources.
+    report = md_path.read_text(encoding="utf-8")
+    assert ANSWERS["need"] in report
+    assert "Sources" in report and "Transcript" in report
+
+    # The paths were shown, literally.
+    shown = [n for n in app.notes if n["title"] == "Exported"]
+    assert shown and shown[0]["markup"] is False
+    message = shown[0]["message"]
+    assert str(json_path.parent) in message and json_path.name in message and md_path.name in message
+
+
+async def test_export_before_a_recommendation_says_why(interview: Interview, tmp_path: Path) -> None:
+    app = RecordingApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: any(n["title"] == "Export" for n in app.notes), "the export notice")
+    assert _exports(tmp_path, "json") == []
+    problems = [n for n in app.notes if n["title"] == "Export"]
+    assert problems[0]["severity"] == "error"
+    assert "recommendation" in problems[0]["message"].lower()
+
+
+# ---------------------------------------------------------------------------------------------
+# History
+
+
+def _two_interviews(iv: Interview) -> tuple[str, str]:
+    first = iv.start().thread_id
+    iv.send(first, "We classify support tickets into 12 categories")
+    second = iv.start().thread_id
+    iv.send(second, "We answer questions from our internal wiki")
+    return first, second
+
+
+async def test_resume_from_history(interview: Interview) -> None:
+    first, second = _two_interviews(interview)
+    app = LeverApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        current = app.thread_id
+        assert current not in (first, second)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
+        history = app.screen
+        await until(pilot, lambda: len(history.summaries) == 3, "the list of interviews")
+        ids = [s.thread_id for s in history.summaries]
+        assert set(ids) == {first, second, current}
+        table = history.query_one("#history-table")
+        table.move_cursor(row=ids.index(first))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.thread_id == first and not isinstance(app.screen, HistoryScreen), "resume")
+        await pilot.pause()
+        assert "We classify support tickets into 12 categories" in user_texts(app)
+        assert len(app.conversation.query(".message")) == len(interview.state(first).messages)
+
+
+async def test_resume_from_the_command_line(interview: Interview) -> None:
+    first, second = _two_interviews(interview)
+    latest = interview.list()[0].thread_id
+    unanswered = interview.start().thread_id  # Lever opened and closed without an answer
+    assert interview.list()[0].thread_id == unanswered
+    app = LeverApp(interview=interview, resume=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        assert app.thread_id == latest  # the latest interview someone answered
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
+        history = app.screen
+        await until(pilot, lambda: len(history.summaries) == 2, "the list")
+        assert unanswered not in [s.thread_id for s in history.summaries]
+
+    app = LeverApp(interview=interview, resume=first[:6])
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        assert app.thread_id == first
+        assert "We classify support tickets into 12 categories" in user_texts(app)
+
+    # An id that matches nothing: the history opens with the reason.
+    app = LeverApp(interview=interview, resume="zzzz-no-such-id")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
+        message = plain(app.screen.query_one("#history-message"))
+        assert "zzzz-no-such-id" in message
+        await pilot.press("escape")  # nothing chosen: a new interview starts
+        await started(pilot, app)
+        assert app.thread_id not in (first, second)
+
+
+async def test_delete_asks_for_confirmation(interview: Interview) -> None:
+    first, second = _two_interviews(interview)
+    app = LeverApp(interview=interview, resume=second)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
+        history = app.screen
+        await until(pilot, lambda: len(history.summaries) == 2, "the list")
+        ids = [s.thread_id for s in history.summaries]
+        history.query_one("#history-table").move_cursor(row=ids.index(first))
+
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await pilot.press("escape")  # cancel
+        await until(pilot, lambda: app.screen is history, "back to the history")
+        assert first in [s.thread_id for s in interview.list()]
+
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await pilot.click("#confirm-yes")
+        await until(pilot, lambda: len(history.summaries) == 1, "the list without it")
+        assert first not in [s.thread_id for s in interview.list()]
+        assert app.thread_id == second  # the open interview is untouched
+
+
+async def test_export_from_history(interview: Interview, tmp_path: Path) -> None:
+    thread_id = finished_thread(interview)
+    app = LeverApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
+        history = app.screen
+        await until(pilot, lambda: len(history.summaries) == 2, "the list")
+        ids = [s.thread_id for s in history.summaries]
+        history.query_one("#history-table").move_cursor(row=ids.index(thread_id))
+        await pilot.press("e")
+        await until(pilot, lambda: _exports(tmp_path, "json") and _exports(tmp_path, "md"), "the export files")
+    assert _exports(tmp_path, "json")[0].name.startswith(f"lever-{thread_id[:8]}-")
+
+
+async def test_new_interview_keeps_the_old_one(interview: Interview) -> None:
+    old = finished_thread(interview)
+    app = LeverApp(interview=interview, resume=old)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.views.active == "rec-pane"
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: app.thread_id != old and not app.busy, "a new interview")
+        await pilot.pause()
+        assert user_texts(app) == []
+        assert app.snapshot.pending is not None and app.recommendation is None
+        assert app.views.active == "chat-pane"
+        assert not app.query(RecommendationView)  # the old recommendation is gone from view
+        assert app.focused is app.prompt
+        assert old in [s.thread_id for s in interview.list()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Literal text, cleaning and limits
+
+
+async def test_markup_in_user_text_is_shown_literally(interview: Interview) -> None:
+    app = LeverApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await send(pilot, app, MARKUP)
+        bubble = app.conversation.query(UserMessage).last()
+        assert plain(bubble) == MARKUP
+        app.conversation.scroll_to_widget(bubble, animate=False)
+        await pilot.pause()
+        await pilot.click(bubble, offset=(4, 1))  # a parsed [@click=app.quit] would quit here
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        # The progress panel quotes it literally too, if it was taken as an answer.
+        rows = [plain(row) for row in app.query(TopicRow)]
+        assert all("not bold" not in row or "[bold]" in row for row in rows)
+
+
+async def test_failed_turn_shows_the_reason_literally_and_keeps_the_text(tmp_path: Path) -> None:
+    class FailingInterview(Interview):
+        def send(self, thread_id, text, on_text=None):
+            raise LeverError("The brain is busy [bold]now[/] [@click=app.quit]; try again.")
+
+    iv = FailingInterview(home=tmp_path / "home")
+    app = RecordingApp(interview=iv)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        shown = len(app.conversation.query(".message"))
+        app.prompt.value = "my precious answer"
+        await pilot.press("enter")
+        await until(pilot, lambda: any(n["severity"] == "error" for n in app.notes), "the error")
+        await pilot.pause()
+        error = [n for n in app.notes if n["severity"] == "error"][0]
+        assert error["message"] == "The brain is busy [bold]now[/] [@click=app.quit]; try again."
+        assert error["markup"] is False
+        assert app.prompt.value == "my precious answer"
+        assert len(app.conversation.query(".message")) == shown  # the unsent message is not shown as sent
+        assert not app.conversation.query(Thinking)
+        assert app.conversation.query(QuickReplies)  # the options are back
+        assert app.is_running
+    iv.close()
+
+
+async def test_an_unexpected_failure_is_reported_and_the_app_survives(tmp_path: Path) -> None:
+    class BrokenInterview(Interview):
+        def send(self, thread_id, text, on_text=None):
+            raise RuntimeError("disk full")
+
+    iv = BrokenInterview(home=tmp_path / "home")
+    app = RecordingApp(interview=iv)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        app.prompt.value = "weekly"
+        await pilot.press("enter")
+        await until(pilot, lambda: any(n["severity"] == "error" for n in app.notes), "the error")
+        await pilot.pause()
+        error = [n for n in app.notes if n["severity"] == "error"][0]
+        assert "disk full" in error["message"] and error["markup"] is False
+        assert app.prompt.value == "weekly" and not app.busy and app.is_running
+    iv.close()
+
+
+async def test_huge_paste_is_cut_with_a_notice(interview: Interview) -> None:
+    app = RecordingApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        app.prompt.focus()
+        app.prompt.post_message(events.Paste("x" * 1_000_000))
+        await until(pilot, lambda: app.prompt.value, "the paste")
+        assert len(app.prompt.value) == MAX_MESSAGE_CHARS
+        cut = [n for n in app.notes if n["title"] == "Paste too long"]
+        assert cut and f"{MAX_MESSAGE_CHARS:,}" in cut[0]["message"]
+        before = len(app.snapshot.messages)
+        await pilot.press("enter")
+        await wait_reply(pilot, app, before)
+        stored = [m for m in app.snapshot.messages if m.role == "user"][-1]
+        assert len(stored.text) == MAX_MESSAGE_CHARS
+        assert app.conversation.query(UserMessage).last().text == stored.text
+
+
+async def test_control_and_escape_characters_are_stripped(interview: Interview) -> None:
+    app = LeverApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        app.prompt.focus()
+        app.prompt.post_message(events.Paste("weekly\x1b[31m red\x1b[0m\x07 docs\x1b]0;title\x07\nsecond line"))
+        await until(pilot, lambda: app.prompt.value, "the paste")
+        assert app.prompt.value == "weekly red docs second line"
+
+        # Typed or set text with control characters is cleaned before display and storage.
+        before = len(app.snapshot.messages)
+        app.prompt.value = "we have \x1b[2Jdocs\x08\x00 that change"
+        await pilot.press("enter")
+        await wait_reply(pilot, app, before)
+        stored = [m for m in app.snapshot.messages if m.role == "user"][-1].text
+        shown = app.conversation.query(UserMessage).last()
+        for text in (stored, shown.text, plain(shown)):
+            assert "\x1b" not in text and "\x00" not in text and "\x08" not in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Never frozen: thinking, streaming, following the conversation
+
+
+class GatedInterview(Interview):
+    """The real facade, but ``send`` streams two chunks then waits for the test to let it go."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = threading.Event()
+        self.streamed = threading.Event()
+
+    def send(self, thread_id, text, on_text=None):
+        if on_text is not None:
+            on_text("Thinking it **through**")
+            on_text(" as I go.")
+        self.streamed.set()
+        assert self.gate.wait(30)
+        return super().send(thread_id, text, on_text)
+
+
+async def test_thinking_state_streaming_and_a_responsive_ui(tmp_path: Path) -> None:
+    iv = GatedInterview(home=tmp_path / "home")
+    app = RecordingApp(interview=iv)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        before = len(app.snapshot.messages)
+        app.prompt.value = ANSWERS["need"]
+        await pilot.press("enter")
+        await until(pilot, lambda: app.busy and bool(app.conversation.query(Thinking)), "the thinking state")
+        assert app.conversation.query(UserMessage).last().text == ANSWERS["need"]
+
+        # Streamed text appears as it arrives.
+        await until(pilot, lambda: app._stream_bubble is not None, "the streamed text")
+        await until(pilot, lambda: "as I go." in app._stream_bubble.markdown.source, "all the streamed text")
+
+        # The UI keeps working: typing, and a second Enter is refused politely, keeping the text.
+        await pilot.press("o", "k")
+        assert app.prompt.value == "ok"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.prompt.value == "ok"
+        assert any("still answering" in n["message"] for n in app.notes)
+
+        iv.gate.set()
+        await wait_reply(pilot, app, before)
+        assert not app.conversation.query(Thinking)
+        assert app._stream_bubble is None
+        texts = [w.text for w in app.conversation.query(AssistantMessage)]
+        assert texts == [m.text for m in app.snapshot.messages if m.role == "assistant" and m.kind != "notice"]
+    iv.close()
+
+
+async def test_view_follows_new_messages_unless_scrolled_up(tmp_path: Path) -> None:
+    iv = GatedInterview(home=tmp_path / "home")
+    iv.gate.set()
+    app = LeverApp(interview=iv)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await started(pilot, app)
+        for text in (ANSWERS["need"], ANSWERS["freshness"]):
+            await send(pilot, app, text)
+        conversation = app.conversation
+        await pilot.pause()
+        assert conversation.max_scroll_y > 0
+        assert conversation.scroll_y == conversation.max_scroll_y  # following
+
+        iv.gate.clear()
+        iv.streamed.clear()
+        before = len(app.snapshot.messages)
+        app.prompt.value = ANSWERS["budget"]
+        await pilot.press("enter")
+        await until(pilot, lambda: app.busy, "the turn")
+        await pilot.pause()
+        conversation.scroll_home(animate=False)  # the user scrolls up to reread
+        await pilot.pause()
+        iv.gate.set()
+        await wait_reply(pilot, app, before)
+        await pilot.pause()
+        assert conversation.scroll_y == 0
+        assert conversation.max_scroll_y > 0
+    iv.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys, palette, help, quitting
+
+
+async def test_footer_keys_palette_and_help(interview: Interview) -> None:
+    app = LeverApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        keys = app.screen.active_bindings
+        for key in ("ctrl+n", "ctrl+o", "ctrl+e", "ctrl+r", "ctrl+s", "f1", "ctrl+q"):
+            assert key in keys and keys[key].binding.show
+
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("New interview", "History", "Export", "Help"):
+            assert title in titles
+
+        # The palette runs them: ctrl+p, type, Enter.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"History")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history from the palette")
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_typing_while_focus_is_elsewhere_goes_to_the_input(interview: Interview) -> None:
+    thread_id = finished_thread(interview)
+    app = LeverApp(interview=interview, resume=thread_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.focused is not app.prompt
+        await pilot.press(*"why")
+        assert app.focused is app.prompt
+        assert app.prompt.value == "why"
+
+
+async def test_ctrl_c_quits_and_the_interview_is_saved(interview: Interview) -> None:
+    app = LeverApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await send(pilot, app, ANSWERS["need"])
+        thread_id = app.thread_id
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert thread_id in [s.thread_id for s in interview.list()]
+    assert any(m.text == ANSWERS["need"] for m in interview.state(thread_id).messages)
+
+
+async def test_offline_notice_is_shown_once(interview: Interview) -> None:
+    app = RecordingApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await send(pilot, app, ANSWERS["need"])
+        await send(pilot, app, ANSWERS["freshness"])
+        assert plain(app.query_one("#brain-line")) == "Brain: offline"
+    offline = [n for n in app.notes if "ANTHROPIC_API_KEY" in n["message"]]
+    assert len(offline) == 1 and offline[0]["severity"] == "information"
+
+
+async def test_notices_from_the_interview_are_shown(interview: Interview) -> None:
+    app = RecordingApp(interview=interview)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        before = len(app.snapshot.messages)
+        app.prompt.value = "docs \x1b[31mchange\x1b[0m weekly"
+        await pilot.press("enter")
+        await wait_reply(pilot, app, before)
+    notes = [n for n in app.notes if n["title"] == "Note" and n["severity"] == "warning"]
+    assert notes and all(n["markup"] is False for n in notes)
+
+
+async def test_boot_failure_is_reported(monkeypatch) -> None:
+    import agent
+
+    def broken(*args, **kwargs):
+        raise LeverError("The store is locked [bold]by another process[/].")
+
+    monkeypatch.setattr(agent, "Interview", broken)
+    app = RecordingApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.boot_error is not None, "the start-up failure")
+        await pilot.pause()
+        notice = app.conversation.query(NoticeMessage).last()
+        assert "[bold]by another process[/]" in plain(notice)
+        assert any(n["severity"] == "error" and n["markup"] is False for n in app.notes)
+        await pilot.press("ctrl+q")
+    assert app.return_code in (None, 0)
