@@ -112,7 +112,7 @@ class OfflineBrain:
         if rec.passages:
             lines.append("")
             lines.append("### Sources")
-            lines += [f"[{i}] {p.citation()}" for i, p in enumerate(rec.passages, 1)]
+            lines += [f"- [{i}] {p.citation()}" for i, p in enumerate(rec.passages, 1)]
         lines.append("")
         lines.append("Ask me anything about this, or tell me what changed (\"what if we had 5,000 examples?\"). "
                      "Say *done* when you are finished.")
@@ -127,7 +127,7 @@ class OfflineBrain:
         for i, p in enumerate(passages, 1):
             lines.append(f"- {_excerpt(p.text)} [{i}]")
         lines.append("")
-        lines += [f"[{i}] {p.citation()}" for i, p in enumerate(passages, 1)]
+        lines += [f"- [{i}] {p.citation()}" for i, p in enumerate(passages, 1)]
         return "\n".join(lines)
 
 

@@ -160,7 +160,8 @@ class Interview:
             else:
                 payload = {"messages": []}
             self._run(payload, thread_id, on_text)
-            self._touch(thread_id, opening=opening or None)
+            if opening:  # history lists interviews once the user has said something
+                self._touch(thread_id, opening=opening)
             snap = self.state(thread_id)
         return snap.model_copy(update={"notices": notices})
 

@@ -171,6 +171,10 @@ def test_history_lists_resolves_and_deletes(iv):
     assert iv.resolve(None) == b.thread_id and iv.resolve(a.thread_id[:6]) == a.thread_id
     iv.delete(a.thread_id)
     assert [i.thread_id for i in iv.list()] == [b.thread_id]
+    silent = iv.start()  # nobody has answered yet: not worth a history entry
+    assert silent.thread_id not in [i.thread_id for i in iv.list()]
+    iv.send(silent.thread_id, "a support bot")
+    assert iv.list()[0].thread_id == silent.thread_id and iv.list()[0].opening == "a support bot"
     with pytest.raises(LeverError):
         iv.state(a.thread_id)
 

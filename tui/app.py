@@ -204,11 +204,7 @@ class LeverApp(App[int]):
             return
         prefix = None if resume is True else str(resume).strip()
         try:
-            if prefix is None:  # the latest interview someone actually answered
-                answered = [s for s in summaries if s.opening or s.strategy]
-                thread_id = (answered or summaries)[0].thread_id
-            else:
-                thread_id = await self.call_interview("resolve", prefix)
+            thread_id = await self.call_interview("resolve", prefix)  # None: the latest interview
         except Exception as error:  # noqa: BLE001 - no match, or more than one
             await self._clear_thinking()
             message = f"{self.reason(error)} Pick one below, or press esc to start a new interview."
