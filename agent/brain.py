@@ -91,13 +91,10 @@ class OfflineBrain:
             said = f' (you said: "{reason.quote}")' if reason.quote and not reason.assumed else ""
             assumed = " *(assumed)*" if reason.assumed else ""
             lines.append(f"- {reason.statement}{said}{assumed} {cites}".rstrip())
-        cheapest = min(rec.costs, key=lambda c: c.monthly_usd)
         mine = next(c for c in rec.costs if c.strategy == rec.strategy)
         lines.append("")
-        lines.append(f"**Cost:** about ${mine.monthly_usd:,.0f}/month for this stack"
-                     + (f" (cheapest option: {cheapest.label}, ${cheapest.monthly_usd:,.0f}/month)"
-                        if cheapest.strategy != rec.strategy else "")
-                     + f"; prices as of {rec.pricing_as_of}.")
+        lines.append(f"**Cost:** about ${mine.monthly_usd:,.0f}/month for this stack (every option is in the cost "
+                     f"table; prices as of {rec.pricing_as_of}).")
         lines.append("")
         lines.append("### First steps")
         lines += [f"{i}. {s}" for i, s in enumerate(rec.first_steps, 1)]
