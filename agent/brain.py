@@ -12,7 +12,6 @@ from typing import Any, Protocol
 
 from knowledge.types import Passage
 
-from .engine import describe_value
 from .extract import extract
 from .types import STRATEGY_LABELS, Profile, Recommendation, Topic
 
@@ -127,6 +126,3 @@ class OfflineBrain:
         lines += [f"- [{i}] {p.citation()}" for i, p in enumerate(passages, 1)]
         return "\n".join(lines)
 
-
-def fact_summary(name: str, value: Any) -> str:
-    return describe_value(name, value)

@@ -25,7 +25,7 @@ from knowledge.types import Passage
 
 from .brain import Brain, OfflineBrain
 from .engine import RULES_BY_ID, decide, describe_value, evidence_queries
-from .policy import assume, next_topic, topic_of
+from .policy import assume, next_topic
 from .topics import TOPICS
 from .types import Message, Profile, Recommendation
 
@@ -258,18 +258,14 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
     return g.compile(checkpointer=checkpointer)
 
 
-def _lazy_graph():
-    return build_graph()
-
-
 # Module-level compiled graph for LangGraph Server (langgraph.json); the server injects its own
 # checkpointer. Built on first attribute access so importing this module stays cheap.
 def __getattr__(name: str):
     if name == "graph":
-        g = _lazy_graph()
+        g = build_graph()
         globals()["graph"] = g
         return g
     raise AttributeError(name)
 
 
-__all__ = ["InterviewState", "build_graph", "topic_of"]
+__all__ = ["InterviewState", "build_graph"]

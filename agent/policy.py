@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .engine import primary
-from .topics import FOLLOW_UPS, KEY_TOPICS, TOPICS
+from .topics import FOLLOW_UPS, KEY_TOPICS
 from .types import Profile, Topic
 
 # What we assume when the user cannot answer a topic (recorded as "assumed", lowering confidence).
@@ -65,6 +65,3 @@ def assume(profile: Profile, topic_id: str, quote: str = "") -> tuple[Profile, l
             said.append(name)
     return profile, said
 
-
-def topic_of(field: str) -> str | None:
-    return next((t.id for t in TOPICS.values() if field in t.fills), None)

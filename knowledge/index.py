@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from .chunking import Chunk, Document, chunk_document, parse_note
+from .chunking import Document, chunk_document, parse_note
 from .paths import CORPUS_DIR, lever_home
 from .types import Passage
 
@@ -333,6 +333,3 @@ def rrf_fuse(rankings: list[list[tuple[int, float]]], k: int = RRF_K) -> list[tu
             scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
-
-def build_chunks(docs: Iterable[Document]) -> list[Chunk]:
-    return [c for d in docs for c in chunk_document(d)]

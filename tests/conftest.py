@@ -1,4 +1,3 @@
-import os
 import textwrap
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import pytest
 def _isolated_home(tmp_path, monkeypatch):
     """Every test gets its own Lever home and no API key: nothing touches the user's files or the network."""
     monkeypatch.setenv("LEVER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LEVER_EXPORT_DIR", str(tmp_path / "exports"))
     monkeypatch.setenv("LEVER_DENSE", "0")
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     yield
@@ -42,3 +42,39 @@ def small_corpus(tmp_path) -> Path:
                                       "needs 50 to 500.",
     })
     return folder
+
+
+# --- shared by the UI tests -------------------------------------------------------------------
+SIZE = (120, 40)
+
+# What a team building a support bot over its docs would answer, by topic.
+ANSWERS = {
+    "need": "We answer customer questions from our product docs",
+    "freshness": "The docs change every week",
+    "budget": "About a second is fine, around 100k requests a month",
+    "examples": "None yet",
+    "corpus": "Hundreds of documents",
+    "citations": "Yes, answers must cite the docs",
+    "privacy": "A cloud API with an agreement is fine",
+}
+
+
+@pytest.fixture
+def interview(tmp_path):
+    from agent import Interview
+
+    iv = Interview(home=tmp_path / "home")
+    yield iv
+    iv.close()
+
+
+def finished_thread(iv) -> str:
+    """A complete interview, made through the facade (fast), for tests that start from one."""
+    snap = iv.start()
+    for _ in range(12):
+        if snap.recommendation is not None:
+            return snap.thread_id
+        topic = snap.pending.id if snap.pending else None
+        snap = iv.send(snap.thread_id, ANSWERS.get(topic, "I'm not sure."))
+    assert snap.recommendation is not None, "the offline interview should reach a recommendation"
+    return snap.thread_id

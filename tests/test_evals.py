@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 from evals.__main__ import main
 from evals.retrieval import score_ranking

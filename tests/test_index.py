@@ -1,5 +1,4 @@
 import os
-import time
 
 from conftest import write_note
 from knowledge import Library

@@ -12,7 +12,6 @@ import re
 import threading
 from pathlib import Path
 
-import pytest
 from textual import events
 from textual.widgets import Markdown, OptionList
 
@@ -23,37 +22,12 @@ from tui.recommendation import CitationButton, RecommendationView, ScoreChart
 from tui.screens import ConfirmScreen, HelpScreen, HistoryScreen, PassageScreen
 from tui.widgets import AssistantMessage, NoticeMessage, QuickReplies, Thinking, TopicRow, UserMessage
 
-SIZE = (120, 40)
+from conftest import ANSWERS, SIZE, finished_thread
+
 MARKUP = "[bold]not bold[/bold] [/ [@click=app.quit]quit?"
-
-# What a team building a support bot over its docs would answer, by topic.
-ANSWERS = {
-    "need": "We answer customer questions from our product docs",
-    "freshness": "The docs change every week",
-    "budget": "About a second is fine, around 100k requests a month",
-    "examples": "None yet",
-    "corpus": "Hundreds of documents",
-    "citations": "Yes, answers must cite the docs",
-    "privacy": "A cloud API with an agreement is fine",
-}
-
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures and helpers
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    monkeypatch.setenv("LEVER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("LEVER_EXPORT_DIR", str(tmp_path / "exports"))
-
-
-@pytest.fixture
-def interview(tmp_path: Path) -> Interview:
-    iv = Interview(home=tmp_path / "home")
-    yield iv
-    iv.close()
 
 
 class RecordingApp(LeverApp):
@@ -109,16 +83,6 @@ def user_texts(app: LeverApp) -> list[str]:
     return [w.text for w in app.conversation.query(UserMessage)]
 
 
-def finished_thread(iv: Interview) -> str:
-    """A complete interview, made through the facade (fast), for tests that start from one."""
-    snap = iv.start()
-    for _ in range(12):
-        if snap.recommendation is not None:
-            return snap.thread_id
-        topic = snap.pending.id if snap.pending else None
-        snap = iv.send(snap.thread_id, ANSWERS.get(topic, "I'm not sure."))
-    assert snap.recommendation is not None, "the offline interview should reach a recommendation"
-    return snap.thread_id
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,6 +324,15 @@ async def test_export_before_a_recommendation_says_why(interview: Interview, tmp
 # History
 
 
+async def open_history(pilot, app: LeverApp, count: int) -> HistoryScreen:
+    """Open the history dialog and wait until it lists ``count`` interviews."""
+    await pilot.press("ctrl+o")
+    await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
+    history = app.screen
+    await until(pilot, lambda: len(history.summaries) == count, "the list of interviews")
+    return history
+
+
 def _two_interviews(iv: Interview) -> tuple[str, str]:
     first = iv.start().thread_id
     iv.send(first, "We classify support tickets into 12 categories")
@@ -375,10 +348,7 @@ async def test_resume_from_history(interview: Interview) -> None:
         await started(pilot, app)
         current = app.thread_id
         assert current not in (first, second)
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
-        history = app.screen
-        await until(pilot, lambda: len(history.summaries) == 2, "the list of interviews")
+        history = await open_history(pilot, app, 2)
         ids = [s.thread_id for s in history.summaries]
         assert set(ids) == {first, second}  # the new, unanswered interview is not history yet
         table = history.query_one("#history-table")
@@ -399,10 +369,7 @@ async def test_resume_from_the_command_line(interview: Interview) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         assert app.thread_id == latest  # the latest interview someone answered
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
-        history = app.screen
-        await until(pilot, lambda: len(history.summaries) == 2, "the list")
+        history = await open_history(pilot, app, 2)
         assert unanswered not in [s.thread_id for s in history.summaries]
 
     app = LeverApp(interview=interview, resume=first[:6])
@@ -427,10 +394,7 @@ async def test_delete_asks_for_confirmation(interview: Interview) -> None:
     app = LeverApp(interview=interview, resume=second)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
-        history = app.screen
-        await until(pilot, lambda: len(history.summaries) == 2, "the list")
+        history = await open_history(pilot, app, 2)
         ids = [s.thread_id for s in history.summaries]
         history.query_one("#history-table").move_cursor(row=ids.index(first))
 
@@ -453,10 +417,7 @@ async def test_export_from_history(interview: Interview, tmp_path: Path) -> None
     app = LeverApp(interview=interview)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
-        history = app.screen
-        await until(pilot, lambda: len(history.summaries) == 1, "the list")
+        history = await open_history(pilot, app, 1)
         ids = [s.thread_id for s in history.summaries]
         history.query_one("#history-table").move_cursor(row=ids.index(thread_id))
         await pilot.press("e")

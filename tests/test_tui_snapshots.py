@@ -7,48 +7,13 @@ review the report, then accept with ``pytest tests/test_tui_snapshots.py --snaps
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
-import pytest
 
 from agent import Interview
 from tui.app import LeverApp
 from tui.screens import PassageScreen
 
-SIZE = (120, 40)
-ANSWERS = {
-    "need": "We answer customer questions from our product docs",
-    "freshness": "The docs change every week",
-    "budget": "About a second is fine, around 100k requests a month",
-    "examples": "None yet",
-    "corpus": "Hundreds of documents",
-    "citations": "Yes, answers must cite the docs",
-    "privacy": "A cloud API with an agreement is fine",
-}
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    monkeypatch.setenv("LEVER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("LEVER_EXPORT_DIR", str(tmp_path / "exports"))
-
-
-@pytest.fixture
-def interview(tmp_path: Path) -> Interview:
-    iv = Interview(home=tmp_path / "home")
-    yield iv
-    iv.close()
-
-
-def finished_thread(iv: Interview) -> str:
-    snap = iv.start()
-    for _ in range(12):
-        if snap.recommendation is not None:
-            break
-        snap = iv.send(snap.thread_id, ANSWERS.get(snap.pending.id if snap.pending else "", "I'm not sure."))
-    assert snap.recommendation is not None
-    return snap.thread_id
+from conftest import SIZE, finished_thread
 
 
 async def settle(pilot, predicate) -> None:
