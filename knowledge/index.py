@@ -9,6 +9,9 @@ simply rebuilt.
 from __future__ import annotations
 
 import hashlib
+import heapq
+import json
+import math
 import os
 import re
 import sqlite3
@@ -17,12 +20,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
+from . import topics
 from .chunking import Document, chunk_document, parse_note
 from .paths import CORPUS_DIR, lever_home
 from .types import Passage
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 RRF_K = 60  # Cormack, Clarke & Buettcher (2009)
+# The default ranking blends normalised BM25 with topic similarity (knowledge.topics): this share is
+# BM25's. Chosen on the development judgements (evals/retrieval.yaml), checked on the held-out set.
+BM25_SHARE = 0.6
+_CANDIDATES = 200  # BM25 hits considered for blending
+_REFERENCE_LISTS = {"sources", "references", "bibliography"}
 _FINGERPRINT_TTL_S = 1.0
 
 # Words that carry no signal for ranking, including conversational filler common in interview answers.
@@ -46,6 +55,7 @@ for words, adds in [
     ("cite cites citation citations trace traceable auditors audit provenance verify", "citations sources"),
     ("dollars bill spending spend budget cheap cheaper expensive costly price pricing", "cost"),
     ("weekly daily monthly yearly hourly updated updates outdated stale changes changing", "changes freshness"),
+    ("week weeks", "weekly"), ("month months", "monthly"), ("year years", "yearly"), ("hour hours", "hourly"),
     ("categories category route routing classify classifying triage tickets intents", "classification"),
     ("fields extract extracting invoices parse parsing", "extraction"),
     ("json schema formatted formatting template", "format"),
@@ -110,6 +120,7 @@ class Index:
         self._fingerprint: str | None = None
         self._checked_at = 0.0
         self._vectors = None  # (ids, matrix) cache for dense search
+        self._topics = None  # topic -> postings cache for the topic signal
         self.last_build_seconds: float | None = None
 
     # ----------------------------------------------------------------- sources on disk
@@ -155,7 +166,7 @@ class Index:
             conn = self._open_existing(fp)
             if conn is None:  # pragma: no cover - only if the disk refuses writes
                 raise RuntimeError(f"could not build the search index at {self.path}")
-        self._conn, self._fingerprint, self._vectors = conn, fp, None
+        self._conn, self._fingerprint, self._vectors, self._topics = conn, fp, None, None
         return conn
 
     def _open_existing(self, fp: str) -> sqlite3.Connection | None:
@@ -190,10 +201,18 @@ class Index:
                         (doc.id, doc.title, doc.publisher, doc.date, doc.url, doc.kind),
                     )
                     chunks = chunk_document(doc)
-                    conn.executemany(
-                        "INSERT INTO chunks(chunk_id, source_id, title, heading, body) VALUES (?,?,?,?,?)",
-                        [(c.chunk_id, c.source_id, doc.title, " > ".join(c.heading[1:]), c.text) for c in chunks],
-                    )
+                    if doc.kind != "user":  # a note's own reference list grounds nothing; its front matter cites
+                        chunks = [c for c in chunks if c.heading[-1].strip().lower() not in _REFERENCE_LISTS]
+                    for c in chunks:
+                        heading = " > ".join(c.heading[1:])
+                        cur = conn.execute(
+                            "INSERT INTO chunks(chunk_id, source_id, title, heading, body) VALUES (?,?,?,?,?)",
+                            (c.chunk_id, c.source_id, doc.title, heading, c.text),
+                        )
+                        vec = topics.section_vector(heading, c.text)
+                        if vec:
+                            conn.execute("INSERT INTO topics(rowid, vec) VALUES (?, ?)",
+                                         (cur.lastrowid, json.dumps(vec, sort_keys=True)))
                 if self.embedder is not None:
                     _store_vectors(conn, self.embedder)
                 conn.execute("INSERT INTO meta(key, value) VALUES ('fingerprint', ?)", (fp,))
@@ -211,8 +230,9 @@ class Index:
 
     # ----------------------------------------------------------------- query
     def search(self, query: str, k: int = 5) -> list[Passage]:
+        """The default ranking (BM25 blended with topic similarity), fused with dense when installed."""
         conn = self.ensure()
-        ranked = self._bm25(conn, query, limit=max(k, 50) if self.embedder else k)
+        ranked = self._blended(conn, query, limit=max(k, 50) if self.embedder else k)
         if self.embedder is not None:
             dense = self._dense(conn, query, limit=50)
             ranked = rrf_fuse([ranked, dense])
@@ -221,6 +241,11 @@ class Index:
     def search_bm25(self, query: str, k: int = 5) -> list[Passage]:
         conn = self.ensure()
         return self._passages(conn, self._bm25(conn, query, k))
+
+    def search_lexical(self, query: str, k: int = 5) -> list[Passage]:
+        """The default install's ranking: BM25 blended with topic similarity, no dense vectors."""
+        conn = self.ensure()
+        return self._passages(conn, self._blended(conn, query, k))
 
     def search_dense(self, query: str, k: int = 5) -> list[Passage]:
         conn = self.ensure()
@@ -236,6 +261,36 @@ class Index:
             (match, limit),
         ).fetchall()
         return [(rowid, -score) for rowid, score in rows]
+
+    def _blended(self, conn: sqlite3.Connection, query: str, limit: int) -> list[tuple[int, float]]:
+        """BM25_SHARE of the BM25 score (divided by the query's best) plus the rest as topic cosine.
+
+        Sections that share no word with the query can still rank through their topics, which is the
+        point: "our docs change every week" should find "How often does the information change?".
+        """
+        bm25 = dict(self._bm25(conn, query, _CANDIDATES))
+        best = max(bm25.values(), default=0.0) or 1.0
+        scores = {rowid: BM25_SHARE * score / best for rowid, score in bm25.items()}
+        wanted = topics.query_vector(query)
+        norm = math.sqrt(sum(v * v for v in wanted.values()))
+        postings = self._topic_postings(conn)
+        for topic, weight in wanted.items():
+            share = (1 - BM25_SHARE) * weight / norm
+            for rowid, unit_weight in postings.get(topic, ()):
+                scores[rowid] = scores.get(rowid, 0.0) + share * unit_weight
+        return heapq.nsmallest(limit, ((r, s) for r, s in scores.items() if s > 0), key=lambda rs: (-rs[1], rs[0]))
+
+    def _topic_postings(self, conn: sqlite3.Connection) -> dict[str, list[tuple[int, float]]]:
+        """topic -> [(rowid, that topic's weight in the section's unit-length topic vector)], cached."""
+        if self._topics is None:
+            postings: dict[str, list[tuple[int, float]]] = {}
+            for rowid, raw in conn.execute("SELECT rowid, vec FROM topics"):
+                vec = json.loads(raw)
+                norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+                for topic, weight in vec.items():
+                    postings.setdefault(topic, []).append((rowid, weight / norm))
+            self._topics = postings
+        return self._topics
 
     def _dense(self, conn: sqlite3.Connection, query: str, limit: int) -> list[tuple[int, float]]:
         if self.embedder is None or not query.strip():
@@ -308,6 +363,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
             tokenize = 'porter unicode61 remove_diacritics 2'
         );
         CREATE TABLE vectors(rowid INTEGER PRIMARY KEY, vec BLOB);
+        CREATE TABLE topics(rowid INTEGER PRIMARY KEY, vec TEXT);
         """
     )
 

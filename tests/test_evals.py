@@ -62,3 +62,24 @@ def test_retrieval_metrics():
     assert score_ranking(["n#s~2"], ["n#s"])["mrr"] == 1.0, "a size-capped part counts as its section"
     assert score_ranking(["n#s"], ["n"])["recall@5"] == 1.0, "a bare note id matches any of its sections"
     assert score_ranking(["z#z"], ["n#s"]) == {"recall@5": 0.0, "hit@5": 0.0, "mrr": 0.0, "ndcg@10": 0.0}
+
+
+def test_both_judgement_sets_name_sections_that_exist(tmp_path):
+    from agent import Library
+    from evals.retrieval import HELD_OUT, JUDGEMENTS, load_judgements, unresolved
+
+    lib = Library(home=tmp_path / "h", embedder=None)
+    dev, held_out = load_judgements(JUDGEMENTS), load_judgements(HELD_OUT)
+    assert len(dev) >= 40 and len(held_out) >= 30
+    assert not {q["query"] for q in dev} & {q["query"] for q in held_out}, "held-out queries must be new"
+    assert unresolved(lib, dev) == [] and unresolved(lib, held_out) == []
+
+
+def test_retrieval_report_prints_both_sets_and_the_default_ranking(capsys):
+    from evals.retrieval import run
+
+    assert run() == 0
+    out = capsys.readouterr().out
+    assert "development: 59 judged queries" in out and "held-out: 36 judged queries" in out
+    rows = [line.split() for line in out.splitlines() if line.startswith(("bm25 ", "default "))]
+    assert len(rows) == 4 and all(0.0 <= float(v) <= 1.0 for row in rows for v in row[1:])
