@@ -25,7 +25,7 @@ from knowledge.types import Passage
 
 from .brain import Brain, OfflineBrain
 from .engine import RULES_BY_ID, decide, describe_value, evidence_queries
-from .policy import assume, next_topic
+from .policy import GREETING, assume, next_topic
 from .topics import TOPICS
 from .types import Message, Profile, Recommendation
 
@@ -178,8 +178,7 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
             notes.append(CONFIRM_NEED[profile.value("need")])
             confirms = "need"
         if not state.get("messages"):
-            notes.insert(0, "Hi, I'm Lever. I'll ask a few questions about your LLM feature and then recommend "
-                            "prompting, RAG, fine-tuning or a combination, with sources.")
+            notes.insert(0, GREETING)
         text = brain.phrase_question(topic, profile, notes)
         return {
             "messages": [_msg(role="assistant", text=text, kind="question", topic=topic.id, options=topic.options,

@@ -9,6 +9,9 @@ from .engine import primary
 from .topics import FOLLOW_UPS, KEY_TOPICS
 from .types import Profile, Topic
 
+GREETING = ("Hi, I'm Lever. I'll ask a few questions about your LLM feature and then recommend "
+            "prompting, RAG, fine-tuning or a combination, with sources.")
+
 # What we assume when the user cannot answer a topic (recorded as "assumed", lowering confidence).
 ASSUMPTIONS: dict[str, dict[str, Any]] = {
     "need": {"need": "knowledge"},

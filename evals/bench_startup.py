@@ -3,9 +3,10 @@
     python -m evals.bench_startup [--runs 5]
 
 Each run starts a fresh Python process that runs the Textual app headless with the offline brain
-(``ANTHROPIC_API_KEY`` is removed from its environment) and exits as soon as the first question
-has been painted. The first run uses an empty Lever home (so it includes first-use set-up such as
-building the knowledge index); the others reuse it. The script prints figures only: the target is
+(``ANTHROPIC_API_KEY`` is removed from its environment). It notes when the first question has been
+painted (drawn before LangGraph is imported) and exits once the interview behind it takes answers.
+The first run uses an empty Lever home (so it includes first-use set-up such as building the
+knowledge index); the others reuse it. The script prints figures only: the target is
 1.5 s or less, and nothing here fails when it is missed.
 """
 
@@ -39,20 +40,26 @@ def child() -> None:
 
         def on_first_question(self) -> None:
             marks["first_question"] = time.perf_counter()
+            print(MARK + json.dumps({"event": "first_question"}), flush=True)
+
+        def on_ready_for_answers(self) -> None:
+            marks["ready"] = time.perf_counter()
             self.exit(0)
 
     app = BenchApp()
     app.run(headless=True, size=(120, 40))
-    if "first_question" not in marks:
-        print(MARK + json.dumps({"error": app.boot_error or "no question was shown"}), flush=True)
+    if "ready" not in marks:
+        print(MARK + json.dumps({"event": "error", "error": app.boot_error or "no question was shown"}), flush=True)
         sys.exit(1)
     print(
         MARK
         + json.dumps(
             {
+                "event": "ready",
                 "import_tui_s": t_import - t0,
                 "ui_mounted_s": marks["mounted"] - t0,
                 "first_question_s": marks["first_question"] - t0,
+                "ready_s": marks["ready"] - t0,
             }
         ),
         flush=True,
@@ -77,10 +84,20 @@ def run_once(home: Path) -> dict:
     )
     result: dict = {}
     assert proc.stdout is not None
+    first_seen = None
     for line in proc.stdout:
-        if line.startswith(MARK):
-            result = json.loads(line[len(MARK) :])
-            result["launch_to_first_question_s"] = time.perf_counter() - start
+        if not line.startswith(MARK):
+            continue
+        event = json.loads(line[len(MARK) :])
+        if event["event"] == "first_question":
+            first_seen = time.perf_counter() - start
+        elif event["event"] == "error":
+            result = {"error": event["error"]}
+            break
+        else:
+            result = event
+            result["launch_to_first_question_s"] = first_seen
+            result["launch_to_ready_s"] = time.perf_counter() - start
             break
     proc.wait(timeout=60)
     if not result:
@@ -107,16 +124,18 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(result)
             label = "first use (empty home)" if n == 1 else "warm"
             print(
-                f"run {n} ({label}): launch → first question {result['launch_to_first_question_s']:.2f} s "
+                f"run {n} ({label}): launch → first question {result['launch_to_first_question_s']:.2f} s, "
+                f"→ taking answers {result['launch_to_ready_s']:.2f} s "
                 f"(in process: import tui {result['import_tui_s']:.2f} s, UI on screen {result['ui_mounted_s']:.2f} s, "
-                f"first question {result['first_question_s']:.2f} s)"
+                f"first question {result['first_question_s']:.2f} s, ready {result['ready_s']:.2f} s)"
             )
-    warm = [r["launch_to_first_question_s"] for r in rows[1:]] or [rows[0]["launch_to_first_question_s"]]
-    median = statistics.median(warm)
+    warm = rows[1:] or rows[:1]
+    median = statistics.median(r["launch_to_first_question_s"] for r in warm)
+    ready = statistics.median(r["launch_to_ready_s"] for r in warm)
     verdict = "within" if median <= TARGET_S else "over"
     print(
         f"median warm launch → first question: {median:.2f} s ({verdict} the {TARGET_S:.1f} s target); "
-        f"first use: {rows[0]['launch_to_first_question_s']:.2f} s"
+        f"→ taking answers: {ready:.2f} s; first use: {rows[0]['launch_to_first_question_s']:.2f} s"
     )
     return 0
 

@@ -728,3 +728,48 @@ async def test_boot_failure_is_reported(monkeypatch) -> None:
         assert any(n["severity"] == "error" and n["markup"] is False for n in app.notes)
         await pilot.press("ctrl+q")
     assert app.return_code in (None, 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Start-up: the first question is drawn before the interview (and LangGraph) is built
+
+
+class SlowStartApp(RecordingApp):
+    """Builds its own interview, but only once the test lets it (LangGraph's import, made as slow as we like)."""
+
+    def __init__(self, gate: threading.Event, home: Path) -> None:
+        super().__init__()
+        self.gate, self.home = gate, home
+
+    def _make_interview(self):
+        self.gate.wait(20)
+        self.interview = Interview(home=self.home)
+        return super()._make_interview()
+
+
+async def test_first_question_shows_before_the_interview_exists_and_is_not_drawn_twice(tmp_path):
+    gate = threading.Event()
+    app = SlowStartApp(gate, tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        conversation = app.conversation
+        await until(pilot, lambda: list(conversation.query(QuickReplies)), "the opening question")
+        assert app.thread_id is None and app.interview is None, "drawn while the interview is still being built"
+        opening = conversation.query(AssistantMessage).first()
+        assert opening.text.startswith("Hi, I'm Lever.") and opening.topic == "need"
+        assert len(conversation.query(QuickReplies)) == 1
+
+        await pilot.press(*"our docs")  # typing early: the text stays in the box...
+        await pilot.press("enter")
+        assert app.prompt.value == "our docs"
+        assert any("still starting" in n["message"] for n in app.notes)
+
+        gate.set()  # ...and once the interview exists, the same question belongs to a real thread
+        await until(pilot, lambda: app.thread_id is not None, "the interview")
+        await pilot.pause()
+        assert list(conversation.query(AssistantMessage)) == [opening], "adopted, not drawn again"
+        assert len(conversation.query(QuickReplies)) == 1 and app.snapshot.messages[0].text == opening.text
+        app.prompt.value = ANSWERS["need"]
+        await pilot.press("enter")
+        await until(pilot, lambda: not app.busy and len(app.snapshot.messages) >= 3, "the second question")
+        assert app.snapshot.profile.known("need")
+        assert [m.topic for m in conversation.query(AssistantMessage)][:2] == ["need", "freshness"]

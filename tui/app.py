@@ -94,6 +94,7 @@ class LeverApp(App[int]):
         self._chunks: list[str] = []
         self._chunk_event = asyncio.Event()
         self._first_question_seen = False
+        self._opening: Snapshot | None = None  # the first question drawn before the interview was built
         self._event_loop: asyncio.AbstractEventLoop | None = None
 
     # -----------------------------------------------------------------------------------------
@@ -167,6 +168,12 @@ class LeverApp(App[int]):
 
     async def _boot(self) -> None:
         loop = asyncio.get_running_loop()
+        if self.interview is None and not self.resume:
+            # The first question does not need LangGraph: draw it now, build the interview behind it.
+            try:
+                await self._show_opening(await loop.run_in_executor(self._executor, _opening))
+            except Exception as error:  # noqa: BLE001 - the real start below shows the question anyway
+                self.log.error(f"opening preview failed: {error!r}")
         try:
             self.interview = await loop.run_in_executor(self._executor, self._make_interview)
         except Exception as error:  # noqa: BLE001 - shown to the user
@@ -189,6 +196,8 @@ class LeverApp(App[int]):
             await self._resume_from_cli(self.resume)
         else:
             await self._start_new()
+        if self.thread_id:
+            self.call_after_refresh(self.on_ready_for_answers)
 
     async def _resume_from_cli(self, resume: str | bool) -> None:
         """``lever --resume [ID]``: the latest interview, or the one whose id starts with ID."""
@@ -221,13 +230,26 @@ class LeverApp(App[int]):
             return
         await self.open_thread(thread_id)
 
+    async def _show_opening(self, preview: "Snapshot") -> None:
+        """Draw a new interview's first question before the interview exists (no thread id yet)."""
+        self._opening = preview
+        await self._show(preview, full=True)
+
     async def _start_new(self) -> None:
-        await self._set_thinking("Starting a new interview…")
+        opening, self._opening = self._opening, None
+        if opening is None:
+            await self._set_thinking("Starting a new interview…")
         try:
             snapshot = await self.call_interview("start")
         except Exception as error:  # noqa: BLE001
             await self._clear_thinking()
             self._error(error, "Could not start an interview")
+            return
+        if opening is not None and self.thread_id is None and snapshot.messages == opening.messages:
+            # The question on screen is this thread's: adopt the thread without redrawing anything.
+            self.thread_id, self.snapshot = snapshot.thread_id, snapshot
+            await self.query_one(ProgressPanel).show(snapshot)
+            self.refresh_bindings()
             return
         await self._show(snapshot, full=True)
 
@@ -243,6 +265,9 @@ class LeverApp(App[int]):
 
     def on_first_question(self) -> None:
         """Called once, right after the first question is on screen (a hook for the start-up benchmark)."""
+
+    def on_ready_for_answers(self) -> None:
+        """Called once the interview behind the first screen exists and takes answers (benchmark hook)."""
 
     # -----------------------------------------------------------------------------------------
     # Drawing a snapshot
@@ -267,7 +292,7 @@ class LeverApp(App[int]):
             self.views.active = "chat-pane"
             if self.screen is self.screen_stack[0]:
                 self.prompt.focus()
-        self.thread_id = snapshot.thread_id
+        self.thread_id = snapshot.thread_id or None  # an opening drawn before its thread exists has none
         self.snapshot = snapshot
 
         await self._clear_thinking()
@@ -777,3 +802,9 @@ def run_app(resume: str | bool | None = None) -> int:
     if code is None:
         return 1 if app.boot_error else 0
     return code
+
+
+def _opening() -> "Snapshot":
+    from agent.interview import opening
+
+    return opening()
