@@ -306,6 +306,7 @@ def _corpus_fact(ex: Extraction, value: float, unit: str, orig: str) -> None:
     tokens = value * _TOKENS_PER.get(unit.strip(), 2000)
     ex.set("corpus_tokens", int(tokens), orig)
     ex.set("corpus", "small" if tokens <= SMALL_CORPUS_TOKENS else "large", orig)
+    ex.explicit.add("corpus")  # a counted size ("3,000 articles") is stated outright, not read from word choice
 
 
 def _numbers(ex: Extraction, clause: str, orig: str, pending: str | None) -> None:

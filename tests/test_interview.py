@@ -244,3 +244,26 @@ def test_graph_with_in_memory_saver_and_injected_retriever(tmp_path):
     rec = g.get_state(cfg).values["recommendation"]
     assert rec["strategy"] == "fine_tuning" and calls
     assert all(r["citations"] for r in rec["rationale"])
+
+
+def test_the_opening_drawn_before_the_graph_loads_is_what_start_returns(interview):
+    from agent.interview import opening
+
+    first = interview.start()
+    assert opening().model_dump() == first.model_copy(update={"thread_id": ""}).model_dump()
+    assert first.pending is not None and first.messages[0].kind == "question"
+
+
+def test_a_counted_size_given_under_another_question_updates_an_earlier_answer(iv):
+    snap = iv.start("A bot that answers from our help centre articles")
+    for _ in range(8):
+        if snap.pending is None or snap.pending.id == "corpus":
+            break
+        snap = iv.send(snap.thread_id, {"need": "yes", "freshness": "weekly",
+                                        "budget": "2 seconds, 50k requests a month"}.get(snap.pending.id, "no"))
+    assert snap.pending is not None and snap.pending.id == "corpus"
+    snap = iv.send(snap.thread_id, "small, a few pages")
+    assert snap.profile.corpus.value == "small" and snap.pending is not None
+    snap = iv.send(snap.thread_id, "sorry, it's about 3000 articles")  # not the question asked, but a count
+    assert snap.profile.corpus.value == "large"
+    assert "updated knowledge size" in " ".join(m.text for m in snap.messages[-2:])
