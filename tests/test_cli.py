@@ -38,3 +38,21 @@ def test_knowledge_add_list_remove_round_trip(tmp_path, capsys):
 def test_empty_search_is_refused_with_a_hint(capsys):
     assert main(["knowledge", "search", "  "]) == 2
     assert "give a query" in capsys.readouterr().err
+
+
+def test_search_piped_into_a_reader_that_stops_early_exits_quietly():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "knowledge", "search", "how often does our data change",
+                             "-k", "500"],  # more than a pipe buffer holds
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root, env=dict(os.environ),
+                            bufsize=0)
+    first = proc.stdout.readline()  # like `| head -1`: read one line, then hang up
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and first.startswith(b"1. ")
+    assert "Traceback" not in err and "BrokenPipe" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -85,15 +86,21 @@ def _knowledge(args: argparse.Namespace) -> int:
     return 2
 
 
+def _print_schema() -> int:
+    from agent.types import Recommendation
+
+    print(json.dumps(Recommendation.model_json_schema(), indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "schema":
-        from agent.types import Recommendation
-
-        print(json.dumps(Recommendation.model_json_schema(), indent=2))
-        return 0
-    if args.command == "knowledge":
-        return _knowledge(args)
+    if args.command in ("schema", "knowledge"):
+        try:
+            return _print_schema() if args.command == "schema" else _knowledge(args)
+        except BrokenPipeError:  # `lever knowledge search ... | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     if args.command == "eval":
         return subprocess.call([sys.executable, "-m", "evals", *args.args])
     from tui.app import run_app
