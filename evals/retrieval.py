@@ -51,6 +51,7 @@ def load_judgements(path: Path = JUDGEMENTS) -> list[dict]:
     return data["queries"] if isinstance(data, dict) else data
 
 
+METRICS = ("recall@5", "hit@5", "mrr", "ndcg@10")
 MODES = {
     "bm25": "search_bm25",        # SQLite FTS5 BM25 alone
     "default": "search_lexical",  # BM25 blended with topic similarity: what the default install ranks with
@@ -65,17 +66,22 @@ def evaluate(library: Library, judgements: list[dict], mode: str = "bm25", k: in
     for q in judgements:
         ranked = [p.chunk_id for p in search(q["query"], k)]
         per_query.append({"query": q["query"], "ranked": ranked, **score_ranking(ranked, q["relevant"])})
+    return {"mode": mode, "queries": len(per_query), **_mean(per_query), "per_query": per_query}
+
+
+def _mean(per_query: list[dict]) -> dict[str, float]:
     n = len(per_query) or 1
-    summary = {m: sum(r[m] for r in per_query) / n for m in ("recall@5", "hit@5", "mrr", "ndcg@10")}
-    return {"mode": mode, "queries": len(per_query), **summary, "per_query": per_query}
+    return {m: sum(r[m] for r in per_query) / n for m in METRICS}
+
+
+def _row(name: str, res: dict, note: str = "") -> str:
+    return f"{name:<8} " + " ".join(f"{res[m]:>{w}.3f}" for m, w in zip(METRICS, (9, 7, 7, 8))) + note
 
 
 def reader_agreement(judgements: list[dict], picks: list[dict]) -> dict:
     """Score a second judge's hand-picked top 5 as if it were a ranking."""
     top5 = {q["query"]: q["top5"] for q in picks}
-    per_query = [score_ranking(top5.get(q["query"], []), q["relevant"]) for q in judgements]
-    n = len(per_query) or 1
-    return {m: sum(r[m] for r in per_query) / n for m in ("recall@5", "hit@5", "mrr", "ndcg@10")}
+    return _mean([score_ranking(top5.get(q["query"], []), q["relevant"]) for q in judgements])
 
 
 def unresolved(library: Library, judgements: list[dict]) -> list[str]:
@@ -105,15 +111,14 @@ def run(verbose: bool = False) -> int:
         print(f"{'mode':<8} {'recall@5':>9} {'hit@5':>7} {'MRR':>7} {'nDCG@10':>8}")
         for mode, lib in modes:
             res = evaluate(lib, judgements, mode)
-            print(f"{mode:<8} {res['recall@5']:>9.3f} {res['hit@5']:>7.3f} {res['mrr']:>7.3f} {res['ndcg@10']:>8.3f}")
+            print(_row(mode, res))
             if verbose and mode == "default":
                 for q in res["per_query"]:
                     if q["recall@5"] < 1:
                         print(f"   miss  r@5={q['recall@5']:.2f} mrr={q['mrr']:.2f}  {q['query']}  -> {q['ranked'][:5]}")
         if name == "development" and SECOND_JUDGE.exists():
             res = reader_agreement(judgements, load_judgements(SECOND_JUDGE))
-            print(f"{'reader':<8} {res['recall@5']:>9.3f} {res['hit@5']:>7.3f} {res['mrr']:>7.3f} {res['ndcg@10']:>8.3f}"
-                  "   (a second judge's own top 5, read from the notes)")
+            print(_row("reader", res, "   (a second judge's own top 5, read from the notes)"))
     print("\n(the default row: BM25 blended with topic similarity, which is how a default install ranks)")
     if embedder is None:
         print("dense and fusion: not measured (install the extra: pip install 'lever[embeddings]')")

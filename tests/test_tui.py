@@ -75,6 +75,15 @@ async def wait_reply(pilot, app: LeverApp, before: int) -> None:
     await pilot.pause()
 
 
+async def send_expecting_error(pilot, app: LeverApp, text: str) -> dict:
+    """Send ``text`` from the input and return the first error notification it brings."""
+    app.prompt.value = text
+    await pilot.press("enter")
+    await until(pilot, lambda: any(n["severity"] == "error" for n in app.notes), "the error")
+    await pilot.pause()
+    return next(n for n in app.notes if n["severity"] == "error")
+
+
 def plain(widget) -> str:
     return widget.visual.plain
 
@@ -475,11 +484,7 @@ async def test_failed_turn_shows_the_reason_literally_and_keeps_the_text(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         shown = len(app.conversation.query(".message"))
-        app.prompt.value = "my precious answer"
-        await pilot.press("enter")
-        await until(pilot, lambda: any(n["severity"] == "error" for n in app.notes), "the error")
-        await pilot.pause()
-        error = [n for n in app.notes if n["severity"] == "error"][0]
+        error = await send_expecting_error(pilot, app, "my precious answer")
         assert error["message"] == "The brain is busy [bold]now[/] [@click=app.quit]; try again."
         assert error["markup"] is False
         assert app.prompt.value == "my precious answer"
@@ -499,11 +504,7 @@ async def test_an_unexpected_failure_is_reported_and_the_app_survives(tmp_path: 
     app = RecordingApp(interview=iv)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
-        app.prompt.value = "weekly"
-        await pilot.press("enter")
-        await until(pilot, lambda: any(n["severity"] == "error" for n in app.notes), "the error")
-        await pilot.pause()
-        error = [n for n in app.notes if n["severity"] == "error"][0]
+        error = await send_expecting_error(pilot, app, "weekly")
         assert "disk full" in error["message"] and error["markup"] is False
         assert app.prompt.value == "weekly" and not app.busy and app.is_running
     iv.close()
