@@ -9,12 +9,14 @@ it is that section or part of that note. recall@5 is the share of a query's unit
 from __future__ import annotations
 
 import math
+import shutil
 import tempfile
 from pathlib import Path
 
 import yaml
 
 from agent import Library
+from knowledge.paths import CORPUS_DIR
 
 JUDGEMENTS = Path(__file__).resolve().parent / "retrieval.yaml"  # development set: rankers are tuned on it
 # Held-out set: written by a second judge from the notes alone, without seeing any ranking, and never
@@ -95,13 +97,19 @@ def run(verbose: bool = False) -> int:
         sets.append(("held-out", load_judgements(HELD_OUT)))
     home = Path(tempfile.mkdtemp(prefix="lever-retrieval-"))
     plain = Library(home=home / "plain", embedder=None)
-    modes = [("bm25", plain), ("default", plain)]
+    # The same notes without their asks phrasings, to show what each layer adds.
+    notes_only = home / "notes-only"
+    notes_only.mkdir()
+    for note in CORPUS_DIR.glob("*.md"):
+        shutil.copy(note, notes_only / note.name)
+    bare = Library(home=home / "bare", corpus_dir=notes_only, embedder=None)
+    modes = [("bm25", "bm25", bare), ("topics", "default", bare), ("default", "default", plain)]
     from knowledge.dense import default_embedder
 
     embedder = default_embedder()
     if embedder is not None:
         lib = Library(home=home / "dense", embedder=embedder)
-        modes += [("dense", lib), ("fusion", lib)]
+        modes += [("dense", "dense", lib), ("fusion", "fusion", lib)]
     bad = [u for _, judgements in sets for u in unresolved(plain, judgements)]
     if bad:
         print("judgements that name no chunk in the index:", ", ".join(sorted(set(bad))))
@@ -109,17 +117,18 @@ def run(verbose: bool = False) -> int:
     for name, judgements in sets:
         print(f"\n{name}: {len(judgements)} judged queries")
         print(f"{'mode':<8} {'recall@5':>9} {'hit@5':>7} {'MRR':>7} {'nDCG@10':>8}")
-        for mode, lib in modes:
+        for label, mode, lib in modes:
             res = evaluate(lib, judgements, mode)
-            print(_row(mode, res))
-            if verbose and mode == "default":
+            print(_row(label, res))
+            if verbose and label == "default":
                 for q in res["per_query"]:
                     if q["recall@5"] < 1:
                         print(f"   miss  r@5={q['recall@5']:.2f} mrr={q['mrr']:.2f}  {q['query']}  -> {q['ranked'][:5]}")
         if name == "development" and SECOND_JUDGE.exists():
             res = reader_agreement(judgements, load_judgements(SECOND_JUDGE))
             print(_row("reader", res, "   (a second judge's own top 5, read from the notes)"))
-    print("\n(the default row: BM25 blended with topic similarity, which is how a default install ranks)")
+    print("\nbm25: the notes' words alone; topics: BM25 blended with topic similarity; default: the same over the")
+    print("notes plus their asks phrasings (knowledge/corpus/asks), which is how a default install ranks")
     if embedder is None:
         print("dense and fusion: not measured (install the extra: pip install 'lever[embeddings]')")
     return 0

@@ -25,12 +25,15 @@ from .chunking import Document, chunk_document, parse_note
 from .paths import CORPUS_DIR, lever_home
 from .types import Passage
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 RRF_K = 60  # Cormack, Clarke & Buettcher (2009)
 # The default ranking blends normalised BM25 with topic similarity (knowledge.topics): this share is
 # BM25's. Chosen on the development judgements (evals/retrieval.yaml), checked on the held-out set.
 BM25_SHARE = 0.6
 _CANDIDATES = 200  # BM25 hits considered for blending
+# FTS5 column weights for bm25(): title, heading, body, asks (the corpus's expansion phrasings).
+_BM25_WEIGHTS = "0.0, 0.0, 1.0, 2.0, 1.0, 1.0"
+ASKS_DIR = "asks"  # <corpus>/asks/<note-id>.yaml: {section-slug: [phrasings users might type]}
 _REFERENCE_LISTS = {"sources", "references", "bibliography"}
 _FINGERPRINT_TTL_S = 1.0
 
@@ -130,9 +133,12 @@ class Index:
             files += sorted(self.docs_dir.glob("*.md"))
         return files
 
+    def asks_files(self) -> list[Path]:
+        return sorted((self.corpus_dir / ASKS_DIR).glob("*.yaml"))
+
     def fingerprint(self) -> str:
         h = hashlib.sha256(f"v{INDEX_VERSION}|{getattr(self.embedder, 'name', '')}".encode())
-        for f in self.source_files():
+        for f in [*self.source_files(), *self.asks_files()]:
             try:
                 st = f.stat()
             except FileNotFoundError:
@@ -189,6 +195,7 @@ class Index:
         self._checked_at = 0.0
         fp = fp or self.fingerprint()
         docs = self.documents()
+        asks = load_asks(self.asks_files())
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(tmp)
@@ -205,11 +212,13 @@ class Index:
                         chunks = [c for c in chunks if c.heading[-1].strip().lower() not in _REFERENCE_LISTS]
                     for c in chunks:
                         heading = " > ".join(c.heading[1:])
+                        section = c.chunk_id.split("~", 1)[0]  # a size-capped section's parts share its phrasings
+                        phrasings = "\n".join(asks.get(section, ())) if doc.kind != "user" else ""
                         cur = conn.execute(
-                            "INSERT INTO chunks(chunk_id, source_id, title, heading, body) VALUES (?,?,?,?,?)",
-                            (c.chunk_id, c.source_id, doc.title, heading, c.text),
+                            "INSERT INTO chunks(chunk_id, source_id, title, heading, body, asks) VALUES (?,?,?,?,?,?)",
+                            (c.chunk_id, c.source_id, doc.title, heading, c.text, phrasings),
                         )
-                        vec = topics.section_vector(heading, c.text)
+                        vec = topics.section_vector(heading, f"{c.text}\n{phrasings}")
                         if vec:
                             conn.execute("INSERT INTO topics(rowid, vec) VALUES (?, ?)",
                                          (cur.lastrowid, json.dumps(vec, sort_keys=True)))
@@ -256,7 +265,7 @@ class Index:
         if match is None:
             return []
         rows = conn.execute(
-            "SELECT rowid, bm25(chunks, 0.0, 0.0, 1.0, 2.0, 1.0) AS s FROM chunks WHERE chunks MATCH ? "
+            f"SELECT rowid, bm25(chunks, {_BM25_WEIGHTS}) AS s FROM chunks WHERE chunks MATCH ? "
             "ORDER BY s LIMIT ?",
             (match, limit),
         ).fetchall()
@@ -344,6 +353,25 @@ class Index:
         return [dict(zip(keys, r)) for r in rows]
 
 
+def load_asks(files: Iterable[Path]) -> dict[str, list[str]]:
+    """chunk id -> phrasings from the corpus's asks files (a file that will not parse is left out)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is 15x faster when libyaml is there
+    out: dict[str, list[str]] = {}
+    for f in files:
+        try:
+            data = yaml.load(f.read_text(encoding="utf-8"), Loader=loader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        for slug, phrasings in data.items():
+            if isinstance(phrasings, list):
+                out[f"{f.stem}#{slug}"] = [str(p) for p in phrasings if isinstance(p, str | int | float)]
+    return out
+
+
 def _passage(row: tuple, score: float) -> Passage:
     chunk_id, source_id, heading, body, title, publisher, date, url, kind = row
     path = [title] + ([h for h in heading.split(" > ") if h] if heading else [])
@@ -359,7 +387,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE sources(id TEXT PRIMARY KEY, title TEXT, publisher TEXT, date TEXT, url TEXT, kind TEXT);
         CREATE VIRTUAL TABLE chunks USING fts5(
-            chunk_id UNINDEXED, source_id UNINDEXED, title, heading, body,
+            chunk_id UNINDEXED, source_id UNINDEXED, title, heading, body, asks,
             tokenize = 'porter unicode61 remove_diacritics 2'
         );
         CREATE TABLE vectors(rowid INTEGER PRIMARY KEY, vec BLOB);
@@ -371,10 +399,10 @@ def _create_schema(conn: sqlite3.Connection) -> None:
 def _store_vectors(conn: sqlite3.Connection, embedder: Embedder, batch: int = 64) -> None:
     import numpy as np
 
-    rows = conn.execute("SELECT rowid, title, heading, body FROM chunks ORDER BY rowid").fetchall()
+    rows = conn.execute("SELECT rowid, title, heading, body, asks FROM chunks ORDER BY rowid").fetchall()
     for i in range(0, len(rows), batch):
         part = rows[i:i + batch]
-        vecs = embedder.encode([f"{t}. {h}. {b}" for _, t, h, b in part])
+        vecs = embedder.encode([f"{t}. {h}. {b}\n{a}".rstrip() for _, t, h, b, a in part])
         conn.executemany(
             "INSERT INTO vectors(rowid, vec) VALUES (?, ?)",
             [(r[0], np.asarray(v, dtype=np.float32).tobytes()) for r, v in zip(part, vecs)],
