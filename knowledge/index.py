@@ -31,7 +31,8 @@ RRF_K = 60  # Cormack, Clarke & Buettcher (2009)
 # BM25's. Chosen on the development judgements (evals/retrieval.yaml), checked on the held-out set.
 BM25_SHARE = 0.6
 _CANDIDATES = 200  # BM25 hits considered for blending
-# FTS5 column weights for bm25(): title, heading, body, asks (the corpus's expansion phrasings).
+# FTS5 column weights for bm25(), in column order: chunk_id, source_id (not searched), title, heading,
+# body, asks (the corpus's expansion phrasings).
 _BM25_WEIGHTS = "0.0, 0.0, 1.0, 2.0, 1.0, 1.0"
 ASKS_DIR = "asks"  # <corpus>/asks/<note-id>.yaml: {section-slug: [phrasings users might type]}
 _REFERENCE_LISTS = {"sources", "references", "bibliography"}
