@@ -84,6 +84,16 @@ async def send_expecting_error(pilot, app: LeverApp, text: str) -> dict:
     return next(n for n in app.notes if n["severity"] == "error")
 
 
+def interview_failing_with(home: Path, error: Exception) -> Interview:
+    """A real interview (start-up, history) whose every turn raises ``error``."""
+
+    class FailingInterview(Interview):
+        def send(self, thread_id, text, on_text=None):
+            raise error
+
+    return FailingInterview(home=home)
+
+
 def plain(widget) -> str:
     return widget.visual.plain
 
@@ -475,17 +485,14 @@ async def test_markup_in_user_text_is_shown_literally(interview: Interview) -> N
 
 
 async def test_failed_turn_shows_the_reason_literally_and_keeps_the_text(tmp_path: Path) -> None:
-    class FailingInterview(Interview):
-        def send(self, thread_id, text, on_text=None):
-            raise LeverError("The brain is busy [bold]now[/] [@click=app.quit]; try again.")
-
-    iv = FailingInterview(home=tmp_path / "home")
+    reason = "The brain is busy [bold]now[/] [@click=app.quit]; try again."
+    iv = interview_failing_with(tmp_path / "home", LeverError(reason))
     app = RecordingApp(interview=iv)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         shown = len(app.conversation.query(".message"))
         error = await send_expecting_error(pilot, app, "my precious answer")
-        assert error["message"] == "The brain is busy [bold]now[/] [@click=app.quit]; try again."
+        assert error["message"] == reason
         assert error["markup"] is False
         assert app.prompt.value == "my precious answer"
         assert len(app.conversation.query(".message")) == shown  # the unsent message is not shown as sent
@@ -496,11 +503,7 @@ async def test_failed_turn_shows_the_reason_literally_and_keeps_the_text(tmp_pat
 
 
 async def test_an_unexpected_failure_is_reported_and_the_app_survives(tmp_path: Path) -> None:
-    class BrokenInterview(Interview):
-        def send(self, thread_id, text, on_text=None):
-            raise RuntimeError("disk full")
-
-    iv = BrokenInterview(home=tmp_path / "home")
+    iv = interview_failing_with(tmp_path / "home", RuntimeError("disk full"))
     app = RecordingApp(interview=iv)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
