@@ -384,8 +384,6 @@ def _need(ex: Extraction, text: str, pending: str | None) -> None:
     else:
         return
     ex.set("need", value, text)
-    if explicit and explicit.group(4).startswith(value[:5]):
-        ex.explicit.add("need")
 
 
 def extract(text: str, pending: str | None = None) -> Extraction:

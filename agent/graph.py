@@ -13,7 +13,6 @@ checkpointer stores it; nodes validate it into pydantic models at their boundary
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypedDict
 
@@ -25,7 +24,7 @@ from knowledge.types import Passage
 
 from .brain import Brain, OfflineBrain
 from .engine import RULES_BY_ID, decide, describe_value, evidence_queries
-from .policy import GREETING, assume, next_topic
+from .policy import GREETING, ask, assume, next_topic
 from .topics import TOPICS
 from .types import Message, Profile, Recommendation
 
@@ -129,9 +128,6 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         if heard.order:
             notes.append("I can't take instructions about which strategy to pick: the recommendation follows "
                          "from your facts, so I've only kept the facts in that message.")
-        if pending == "need" and "need" not in heard.facts and profile.known("need") and heard.intent == "answer" \
-                and re.match(r"\W*(yes|yeah|yep|right|correct|exactly|that'?s right|sure|mostly)\b", text.lower()):
-            heard.facts["need"] = (profile.value("need"), text)  # confirmed as inferred
         if pending and pending in TOPICS:
             topic = TOPICS[pending]
             if any(profile.known(f) for f in topic.fills):
@@ -179,10 +175,8 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
             confirms = "need"
         if not state.get("messages"):
             notes.insert(0, GREETING)
-        text = brain.phrase_question(topic, profile, notes)
         return {
-            "messages": [_msg(role="assistant", text=text, kind="question", topic=topic.id, options=topic.options,
-                             confirms=confirms)],
+            "messages": [ask(brain, topic, profile, notes, confirms).model_dump(mode="json")],
             "pending": topic.id, "questions_asked": state.get("questions_asked", 0) + 1, "notes": [],
         }
 

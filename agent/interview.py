@@ -24,7 +24,7 @@ from knowledge.paths import lever_home
 from knowledge.types import Passage
 
 from .brain import Brain, OfflineBrain
-from .policy import GREETING, next_topic
+from .policy import GREETING, ask, next_topic
 from .topics import TOPICS
 from .types import InterviewSummary, Message, Profile, Recommendation, Snapshot, TopicStatus
 
@@ -265,14 +265,13 @@ def opening(brain: Brain | None = None) -> Snapshot:
     """What a new interview shows first, computed without LangGraph (which takes most of a second to import).
 
     Front ends draw this while ``Interview`` is still being built, then swap in the real thread. It follows
-    the graph's ``plan_question`` for an empty state; a test holds the two equal. ``thread_id`` is empty.
+    the graph's ``plan_question`` for an empty state (both build the question with ``policy.ask``; a test holds
+    the two equal). ``thread_id`` is empty.
     """
     brain = brain or default_brain()[0]
     profile = Profile()
     topic = next_topic(profile, [], [])
-    text = brain.phrase_question(topic, profile, [GREETING])
-    message = Message(role="assistant", text=text, kind="question", topic=topic.id, options=topic.options)
-    return Snapshot(thread_id="", messages=[message], profile=profile, pending=topic,
+    return Snapshot(thread_id="", messages=[ask(brain, topic, profile, [GREETING])], profile=profile, pending=topic,
                     progress=progress(profile, []), questions_asked=1, done=False)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .brain import Brain
 from .engine import primary
 from .topics import FOLLOW_UPS, KEY_TOPICS
-from .types import Profile, Topic
+from .types import Message, Profile, Topic
 
 GREETING = ("Hi, I'm Lever. I'll ask a few questions about your LLM feature and then recommend "
             "prompting, RAG, fine-tuning or a combination, with sources.")
@@ -68,3 +69,8 @@ def assume(profile: Profile, topic_id: str, quote: str = "") -> tuple[Profile, l
             said.append(name)
     return profile, said
 
+
+def ask(brain: Brain, topic: Topic, profile: Profile, notes: list[str], confirms: str | None = None) -> Message:
+    """The assistant's message asking ``topic``, with ``notes`` said first (the graph and ``opening`` use it)."""
+    return Message(role="assistant", text=brain.phrase_question(topic, profile, notes), kind="question",
+                   topic=topic.id, options=topic.options, confirms=confirms)

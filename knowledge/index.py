@@ -193,7 +193,6 @@ class Index:
         """Build into a temporary file and rename it over the index; open readers switch on next use."""
         started = time.perf_counter()
         self.close()
-        self._checked_at = 0.0
         fp = fp or self.fingerprint()
         docs = self.documents()
         asks = load_asks(self.asks_files())

@@ -248,7 +248,6 @@ class LeverApp(App[int]):
         if opening is not None and self.thread_id is None and snapshot.messages == opening.messages:
             # The question on screen is this thread's: adopt the thread without redrawing anything.
             self.thread_id, self.snapshot = snapshot.thread_id, snapshot
-            await self.query_one(ProgressPanel).show(snapshot)
             self.refresh_bindings()
             return
         await self._show(snapshot, full=True)

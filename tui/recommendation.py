@@ -222,7 +222,8 @@ class RecommendationView(Vertical):
         rec = self.rec
         table: DataTable = DataTable(id="cost-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Strategy", "Monthly (USD)", "Setup, one-off (USD)")
-        for line in sorted(rec.costs, key=lambda c: c.monthly_usd):
+        lines = sorted(rec.costs, key=lambda c: c.monthly_usd)
+        for line in lines:
             win = line.strategy == rec.strategy
             style = "bold" if win else ""
             name = STRATEGY_SHORT.get(line.strategy, line.label) + ("  ★" if win else "")
@@ -236,7 +237,7 @@ class RecommendationView(Vertical):
         if rec.pricing_as_of:
             notes += f", prices as of {rec.pricing_as_of}"
         children: list[Widget] = [table, Static(Content(notes + ". Setup is a rough one-off range. ★ recommended."), classes="hint", markup=False)]
-        for line in sorted(rec.costs, key=lambda c: c.monthly_usd):
+        for line in lines:
             if line.notes:
                 children.append(
                     Static(
