@@ -514,3 +514,12 @@ def _relative_to_pending(ex: Extraction, raw: str, low: str, pending: str | None
             ex.set("need", "knowledge", raw)
         elif re.search(r"\b(behav\w*|style|format|skill|act)\b", low):
             ex.set("need", "behaviour", raw)
+
+
+def understand(text: str, pending: str | None = None, profile: Any = None) -> "Understanding":
+    """The offline brain's reading of one message, in the contract every brain fills."""
+    from .brains.base import Understanding
+
+    ex = extract(text, pending)
+    return Understanding(facts=ex.facts, intent=ex.intent, correction=ex.correction, order=ex.order,
+                         explicit=ex.explicit)

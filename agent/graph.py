@@ -22,7 +22,7 @@ from langgraph.types import interrupt
 
 from knowledge.types import Passage
 
-from .brain import Brain, OfflineBrain
+from .brains import Brain, OfflineBrain
 from .engine import RULES_BY_ID, decide, describe_value, evidence_queries
 from .policy import GREETING, ask, assume, next_topic
 from .topics import TOPICS
@@ -55,6 +55,8 @@ class InterviewState(TypedDict, total=False):
     unconfirmed: list[str]  # facts inferred from word choice, to confirm with their key question
     intent: str
     done: bool
+    usage: Annotated[list[dict], operator.add]  # one record per brain call (tokens, cost)
+    brain: str  # the brain that handled the latest turn
 
 
 def _msg(**kw: Any) -> dict:
@@ -85,6 +87,24 @@ def _next(state: InterviewState):
     return next_topic(_profile(state), state.get("asked", []), state.get("unconfirmed", []))
 
 
+HISTORY_TURNS = 6  # recent messages a brain sees for context
+
+
+def _history(state: InterviewState) -> list[dict]:
+    return [{"role": m["role"], "text": m["text"]} for m in state.get("messages", [])[-HISTORY_TURNS:]]
+
+
+def _drain(brain: Brain) -> tuple[list[dict], list[str]]:
+    """Usage records and user-facing notices from the brain's latest calls."""
+    usage, notices = [], []
+    for event in brain.take_events():
+        if event.get("kind") == "usage":
+            usage.append({k: v for k, v in event.items() if k != "kind"})
+        elif event.get("kind") == "notice" and event.get("text"):
+            notices.append(str(event["text"]))
+    return usage, notices
+
+
 def _writer():
     try:
         return get_stream_writer()
@@ -104,8 +124,9 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         text = _last_user_text(state)
         pending = state.get("pending")
         profile = _profile(state)
-        heard = brain.understand(text, pending, profile)
-        notes: list[str] = list(state.get("notes", []))
+        heard = brain.understand(text, pending, profile, _history(state)[:-1])
+        usage, said = _drain(brain)
+        notes: list[str] = list(state.get("notes", [])) + said
         asked = list(state.get("asked", []))
         attempts = dict(state.get("attempts", {}))
         changed = []
@@ -146,7 +167,7 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
                     notes.append("Sorry, I didn't catch an answer to that.")
         return {
             "profile": profile.model_dump(mode="json"), "notes": notes, "asked": asked, "attempts": attempts,
-            "intent": heard.intent, "done": False, "unconfirmed": unconfirmed,
+            "intent": heard.intent, "done": False, "unconfirmed": unconfirmed, "usage": usage, "brain": brain.name,
         }
 
     def route(state: InterviewState) -> Literal["plan_question", "recommend", "answer", "finish"]:
@@ -175,8 +196,12 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
             confirms = "need"
         if not state.get("messages"):
             notes.insert(0, GREETING)
+        message = ask(brain, topic, profile, notes, confirms, _history(state))
+        usage, said = _drain(brain)
+        if said:
+            message = message.model_copy(update={"text": "\n\n".join(said) + "\n\n" + message.text})
         return {
-            "messages": [ask(brain, topic, profile, notes, confirms).model_dump(mode="json")],
+            "messages": [message.model_dump(mode="json")], "usage": usage,
             "pending": topic.id, "questions_asked": state.get("questions_asked", 0) + 1, "notes": [],
         }
 
@@ -192,12 +217,14 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         previous = state.get("recommendation")
         prev = Recommendation.model_validate(previous) if previous else None
         summary = brain.explain(rec, profile, prev, write=_writer())
-        notes = state.get("notes", [])
+        usage, said = _drain(brain)
+        notes = list(state.get("notes", [])) + said
         text = ("\n\n".join(notes) + "\n\n" + summary) if notes else summary
         rec = rec.model_copy(update={"summary": summary})
         return {
             "recommendation": rec.model_dump(mode="json"), "rec_key": repr(profile.decision_key()),
             "messages": [_msg(role="assistant", text=text, kind="recommendation")], "pending": None, "notes": [],
+            "usage": usage,
         }
 
     def answer(state: InterviewState) -> dict:
@@ -205,8 +232,11 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         rec_data = state.get("recommendation")
         rec = Recommendation.model_validate(rec_data) if rec_data else None
         notes = list(state.get("notes", []))
+        usage: list[dict] = []
         if state.get("intent") == "question":
             text = brain.answer(question, retriever(question, 3), rec, write=_writer())
+            usage, said = _drain(brain)
+            notes += said
         elif state.get("intent") == "greeting":
             text = "Hello! " + ("Ask me about the recommendation, or tell me what changed." if rec else "")
         else:
@@ -214,7 +244,7 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
                     "about it, tell me what changed (\"what if we had 5,000 examples?\"), or say *done*.")
         if notes:
             text = "\n\n".join(notes) + "\n\n" + text
-        return {"messages": [_msg(role="assistant", text=text, kind="answer")], "notes": []}
+        return {"messages": [_msg(role="assistant", text=text, kind="answer")], "notes": [], "usage": usage}
 
     def after_answer(state: InterviewState) -> Literal["plan_question", "recommend", "wait"]:
         if state.get("recommendation") is not None:

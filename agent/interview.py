@@ -23,10 +23,10 @@ from knowledge import Library
 from knowledge.paths import lever_home
 from knowledge.types import Passage
 
-from .brain import Brain, OfflineBrain
+from .brains import Brain, OfflineBrain
 from .policy import GREETING, ask, next_topic
 from .topics import TOPICS
-from .types import InterviewSummary, Message, Profile, Recommendation, Snapshot, TopicStatus
+from .types import InterviewSummary, Message, Profile, Recommendation, Snapshot, TopicStatus, Usage
 
 MAX_MESSAGE_CHARS = 4000
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -195,6 +195,7 @@ class Interview:
         rec = values.get("recommendation")
         pending = values.get("pending")
         asked = values.get("asked", [])
+        usage = [Usage.model_validate(u) for u in values.get("usage", [])]
         return Snapshot(
             thread_id=thread_id,
             messages=[Message.model_validate(m) for m in values.get("messages", [])],
@@ -204,6 +205,9 @@ class Interview:
             progress=progress(profile, asked),
             questions_asked=values.get("questions_asked", 0),
             done=bool(values.get("done")),
+            brain=values.get("brain") or self.brain.name,
+            usage=usage,
+            session_usd=round(sum(u.usd for u in usage), 6),
         )
 
     # ------------------------------------------------------------------ history

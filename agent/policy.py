@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .brain import Brain
+from .brains import Brain
 from .engine import primary
 from .topics import FOLLOW_UPS, KEY_TOPICS
 from .types import Message, Profile, Topic
@@ -70,7 +70,8 @@ def assume(profile: Profile, topic_id: str, quote: str = "") -> tuple[Profile, l
     return profile, said
 
 
-def ask(brain: Brain, topic: Topic, profile: Profile, notes: list[str], confirms: str | None = None) -> Message:
+def ask(brain: Brain, topic: Topic, profile: Profile, notes: list[str], confirms: str | None = None,
+        history: list[dict] | None = None) -> Message:
     """The assistant's message asking ``topic``, with ``notes`` said first (the graph and ``opening`` use it)."""
-    return Message(role="assistant", text=brain.phrase_question(topic, profile, notes), kind="question",
+    return Message(role="assistant", text=brain.phrase_question(topic, profile, notes, history), kind="question",
                    topic=topic.id, options=topic.options, confirms=confirms)

@@ -139,6 +139,9 @@ class Reason(BaseModel):
     assumed: bool = False
     statement: str
     effect: dict[str, float] = Field(default_factory=dict, description="Score change per strategy.")
+    stance: Literal["for", "against", "neutral"] = Field(
+        "for", description="Whether the rule favours the recommended strategy over the runner-up ('against' ones "
+                           "are trade-offs, never listed under 'Why').")
     sources: list[str] = Field(default_factory=list, description="Corpus source ids the rule rests on.")
     citations: list[int] = Field(default_factory=list, description="1-based indexes into Recommendation.passages.")
 
@@ -178,6 +181,7 @@ class Recommendation(BaseModel):
     assumptions: list[str] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list, description="Cited passages, numbered from 1.")
     summary: str = Field("", description="The brain's explanation, with [n] citation markers.")
+    tie_note: str = Field("", description="Said aloud when the top two strategies are (nearly) tied: what broke it.")
 
 
 class TopicStatus(BaseModel):
@@ -186,6 +190,29 @@ class TopicStatus(BaseModel):
     key: bool
     status: Literal["unanswered", "answered", "assumed", "skipped"]
     quote: str = ""
+    value: str = Field("", description="The normalised value(s) understood, in words a user reads.")
+
+
+class Usage(BaseModel):
+    """Tokens one brain call used (all zero for the offline brain), and what they cost."""
+
+    brain: str
+    model: str = ""
+    purpose: str = Field("", description="understand | question | explain | answer")
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    usd: float = 0.0
+
+
+class Hypothesis(BaseModel):
+    """A what-if evaluated beside the stated facts, never over them, until the user adopts it."""
+
+    facts: dict[str, Fact] = Field(default_factory=dict, description="Only the facts the what-if changes.")
+    scale: dict[str, float] = Field(default_factory=dict, description="Relative changes, e.g. volume x10.")
+    quote: str = ""
+    recommendation: Recommendation | None = None
 
 
 class Snapshot(BaseModel):
@@ -200,6 +227,12 @@ class Snapshot(BaseModel):
     questions_asked: int = 0
     done: bool = False
     notices: list[str] = Field(default_factory=list, description="Notices raised by the last call (cut paste, fallback).")
+    heard: list[str] = Field(default_factory=list, description="What the last answer was understood to say, in words.")
+    hypothesis: Hypothesis | None = None
+    brain: str = "offline"
+    usage: list[Usage] = Field(default_factory=list)
+    session_usd: float = Field(0.0, description="What the brain's API calls in this interview cost so far.")
+    read_only: bool = Field(False, description="The store could not be written: this turn was not saved.")
 
 
 class InterviewSummary(BaseModel):

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from agent import Interview
-from agent.brain import OfflineBrain
+from agent.brains import OfflineBrain
 from evals.bench_retrieval import pct
 from evals.runner import SCENARIO_DIR, load_scenarios, run_scenario
 

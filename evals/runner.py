@@ -158,7 +158,7 @@ def run_scenario(sc: Scenario, interview: Interview) -> Result:
 def make_interview(home: Path | None = None) -> Interview:
     from langgraph.checkpoint.memory import InMemorySaver
 
-    from agent.brain import OfflineBrain
+    from agent.brains import OfflineBrain
 
     home = home or Path(tempfile.mkdtemp(prefix="lever-eval-"))
     return Interview(home=home, brain=OfflineBrain(), checkpointer=InMemorySaver())

@@ -8,7 +8,7 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from agent import Interview, LeverError, MAX_MESSAGE_CHARS, clean_text
-from agent.brain import OfflineBrain
+from agent.brains import OfflineBrain
 from agent.policy import next_topic
 from agent.types import Fact, Profile, Recommendation
 

@@ -1,44 +1,17 @@
-"""Brains understand answers and phrase text. They never pick the strategy (the engine does).
-
-``OfflineBrain`` is the embedded default: rules for understanding, templates for phrasing, and
-explanations assembled from the engine's reasons and the retrieved passages. No key, no network.
+"""The offline brain, the embedded default: rules for understanding (``agent.extract``), templates for
+phrasing, and explanations assembled from the engine's reasons and the retrieved passages. No key, no network,
+deterministic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from knowledge.types import Passage
 
-from .extract import extract
-from .types import STRATEGY_LABELS, Profile, Recommendation, Topic
-
-Writer = Callable[[str], None]
-
-
-@dataclass
-class Understanding:
-    facts: dict[str, tuple[Any, str]] = field(default_factory=dict)  # field -> (value, user's words)
-    intent: str = "answer"  # answer | question | unsure | done | greeting | empty
-    correction: bool = False
-    order: bool = False
-    explicit: set[str] = field(default_factory=set)
-
-
-class Brain(Protocol):
-    name: str
-
-    def understand(self, text: str, pending: str | None, profile: Profile) -> Understanding: ...
-
-    def phrase_question(self, topic: Topic, profile: Profile, notes: list[str]) -> str: ...
-
-    def explain(self, rec: Recommendation, profile: Profile, previous: Recommendation | None,
-                write: Writer | None = None) -> str: ...
-
-    def answer(self, question: str, passages: list[Passage], rec: Recommendation | None,
-               write: Writer | None = None) -> str: ...
+from ..extract import understand
+from ..types import STRATEGY_LABELS, Profile, Recommendation, Topic
+from .base import Understanding, Writer
 
 
 def _excerpt(text: str, limit: int = 260) -> str:
@@ -52,12 +25,15 @@ def _excerpt(text: str, limit: int = 260) -> str:
 class OfflineBrain:
     name = "offline"
 
-    def understand(self, text: str, pending: str | None, profile: Profile) -> Understanding:
-        ex = extract(text, pending)
-        return Understanding(facts=ex.facts, intent=ex.intent, correction=ex.correction, order=ex.order,
-                             explicit=ex.explicit)
+    def understand(self, text: str, pending: str | None, profile: Profile,
+                   history: list[dict] | None = None) -> Understanding:
+        return understand(text, pending, profile)
 
-    def phrase_question(self, topic: Topic, profile: Profile, notes: list[str]) -> str:
+    def take_events(self) -> list[dict[str, Any]]:
+        return []  # no tokens, no fallbacks
+
+    def phrase_question(self, topic: Topic, profile: Profile, notes: list[str],
+                        history: list[dict] | None = None) -> str:
         lead = " ".join(notes).strip()
         return f"{lead}\n\n{topic.question}" if lead else topic.question
 
