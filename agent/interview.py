@@ -241,11 +241,17 @@ class Interview:
                     self._db.execute("DELETE FROM lever_interviews WHERE thread_id = ?", (thread_id,))
 
     # ------------------------------------------------------------------ export
+    def summary(self, thread_id: str) -> InterviewSummary | None:
+        """The history row of one interview (timestamps, opening), or None."""
+        return next((s for s in self.list() if s.thread_id == thread_id), None)
+
     def export_json(self, thread_id: str) -> str:
-        rec = self.state(thread_id).recommendation
-        if rec is None:
+        from .export import export_json
+
+        snap = self.state(thread_id)
+        if snap.recommendation is None:
             raise LeverError("There is no recommendation to export yet: finish the interview first.")
-        return json.dumps(rec.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        return export_json(snap, self.summary(thread_id))
 
     def export_markdown(self, thread_id: str) -> str:
         from .report import markdown_report

@@ -52,11 +52,16 @@ class Fact(BaseModel):
 #   corpus: "small" (fits in a prompt) | "large"; corpus_tokens: int estimate when given
 #   citations, permissions: bool
 #   privacy: "none" | "standard" (a vendor API under agreement is fine) | "strict" (own infrastructure)
-#   ceiling: "none" (prompting is good enough) | "drift" | "format" | "accuracy"
+#   ceiling (what goes wrong with the current approach): "none" (prompting is good enough) | "drift" | "format" |
+#       "accuracy" | "retrieval" (retrieval in place, but it only handles the simple questions) |
+#       "cost" (the current approach costs too much to run) | "vendor" (quality broke when a vendor changed its
+#       hosted model)
 #   stage: "prototype" | "production"
+#   priority: "quality" (quality overrides cost and speed) | "cost" | "speed"
+#   budget_usd: int (monthly spend the team can afford, USD)
 FACT_FIELDS: tuple[str, ...] = (
     "need", "goal", "freshness", "latency_ms", "volume_month", "cost_sensitivity", "examples",
-    "corpus", "corpus_tokens", "citations", "permissions", "privacy", "ceiling", "stage",
+    "corpus", "corpus_tokens", "citations", "permissions", "privacy", "ceiling", "stage", "priority", "budget_usd",
 )
 
 
@@ -77,6 +82,8 @@ class Profile(BaseModel):
     privacy: Fact | None = None
     ceiling: Fact | None = None
     stage: Fact | None = None
+    priority: Fact | None = None
+    budget_usd: Fact | None = None
 
     def value(self, name: str, default: Any = None) -> Any:
         fact = getattr(self, name)

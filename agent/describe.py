@@ -1,0 +1,84 @@
+"""Facts in the words a user reads: labels and values, never internal identifiers.
+
+Every front end, the echo of what was understood, the engine's "what would change" lines and the reports use
+these functions, so a value is said the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FACT_LABELS: dict[str, str] = {
+    "need": "the need", "goal": "the task", "freshness": "how often it changes", "latency_ms": "latency target",
+    "volume_month": "volume", "cost_sensitivity": "cost sensitivity", "examples": "labelled examples",
+    "corpus": "knowledge size", "corpus_tokens": "knowledge size (tokens)", "citations": "citations",
+    "permissions": "per-user permissions", "privacy": "data privacy", "ceiling": "how the current approach is doing",
+    "stage": "stage", "priority": "top priority", "budget_usd": "monthly budget",
+}
+
+_WORDS: dict[str, dict[Any, str]] = {
+    "need": {"knowledge": "knowledge (your facts and documents)", "behaviour": "behaviour (style, format or a task "
+             "skill)", "both": "both knowledge and behaviour"},
+    "goal": {"qa": "answering questions", "style": "a style or voice", "classification": "classification or routing",
+             "extraction": "extraction into a fixed format", "major": "a new domain skill"},
+    "freshness": {"realtime": "changes continuously", "daily": "changes daily", "weekly": "changes weekly",
+                  "monthly": "changes monthly", "yearly": "changes about once a year",
+                  "static": "hardly ever changes"},
+    "cost_sensitivity": {"low": "cost is not a constraint", "medium": "cost matters somewhat",
+                         "high": "cost matters a lot"},
+    "corpus": {"small": "small enough to fit in a prompt", "large": "too large for a prompt"},
+    "privacy": {"none": "no special privacy constraints", "standard": "a cloud API under agreement is fine",
+                "strict": "data must stay on your infrastructure"},
+    "ceiling": {"none": "prompting already works well enough", "drift": "output drifts despite instructions",
+                "format": "output format is inconsistent", "accuracy": "accuracy is short of the target",
+                "retrieval": "retrieval only handles the simple questions",
+                "cost": "the current approach costs too much to run",
+                "vendor": "quality broke when the vendor changed its hosted model"},
+    "stage": {"prototype": "still prototyping", "production": "in (or going to) production"},
+    "priority": {"quality": "quality comes first", "cost": "cost comes first", "speed": "speed comes first"},
+}
+
+
+def fact_label(field: str) -> str:
+    return FACT_LABELS.get(field, field.replace("_", " "))
+
+
+def describe_value(field: str, value: Any) -> str:
+    """A fact's value in plain words ("about 120,000 requests a month", "changes weekly")."""
+    if value is None:
+        return "unknown"
+    if field == "latency_ms":
+        v = int(value)
+        return f"{v / 1000:g} s" if v >= 1000 and v % 100 == 0 else f"{v:,} ms"
+    if field == "volume_month":
+        return f"{int(value):,} requests a month"
+    if field == "examples":
+        return f"{int(value):,} labelled examples"
+    if field == "corpus_tokens":
+        return f"about {int(value):,} tokens"
+    if field == "budget_usd":
+        return f"${int(value):,} a month"
+    if field in ("citations", "permissions"):
+        return {True: "required", False: "not required"}[bool(value)]
+    return _WORDS.get(field, {}).get(value, str(value).replace("_", " "))
+
+
+def echo_fact(field: str, value: Any) -> str:
+    """One fact as the echo line says it: 'answers within 2 s', 'about 120,000 requests a month'."""
+    if field == "latency_ms":
+        return f"answers within {describe_value(field, value)}"
+    if field == "volume_month":
+        return f"about {describe_value(field, value)}"
+    if field == "examples":
+        return f"about {describe_value(field, value)}" if value else "no labelled examples yet"
+    if field == "budget_usd":
+        return f"a budget of {describe_value(field, value)}"
+    if field == "citations":
+        return "answers must cite sources" if value else "no citations needed"
+    if field == "permissions":
+        return "users see different data" if value else "everyone sees the same data"
+    if field == "corpus":
+        return f"the knowledge is {describe_value(field, value)}"
+    if field in ("need", "goal"):
+        return f"{fact_label(field)}: {describe_value(field, value)}"
+    return describe_value(field, value)
