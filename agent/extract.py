@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .brains.base import Understanding
+
 # ------------------------------------------------------------------------------------------ numbers
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -516,10 +518,11 @@ def _relative_to_pending(ex: Extraction, raw: str, low: str, pending: str | None
             ex.set("need", "behaviour", raw)
 
 
-def understand(text: str, pending: str | None = None, profile: Any = None) -> "Understanding":
-    """The offline brain's reading of one message, in the contract every brain fills."""
-    from .brains.base import Understanding
+def understand(text: str, pending: str | None = None, profile: Any = None,
+               recent: list[str] | None = None) -> Understanding:
+    """The offline brain's reading of one message, in the contract every brain fills.
 
+    ``profile``: what is known so far; ``recent``: the facts recorded from the previous answer."""
     ex = extract(text, pending)
     return Understanding(facts=ex.facts, intent=ex.intent, correction=ex.correction, order=ex.order,
                          explicit=ex.explicit)

@@ -57,6 +57,7 @@ class InterviewState(TypedDict, total=False):
     done: bool
     usage: Annotated[list[dict], operator.add]  # one record per brain call (tokens, cost)
     brain: str  # the brain that handled the latest turn
+    heard_fields: list[str]  # facts recorded from the latest answer (a bare correction most likely means one)
 
 
 def _msg(**kw: Any) -> dict:
@@ -124,7 +125,7 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         text = _last_user_text(state)
         pending = state.get("pending")
         profile = _profile(state)
-        heard = brain.understand(text, pending, profile, _history(state)[:-1])
+        heard = brain.understand(text, pending, profile, _history(state)[:-1], state.get("heard_fields", []))
         usage, said = _drain(brain)
         notes: list[str] = list(state.get("notes", [])) + said
         asked = list(state.get("asked", []))

@@ -8,7 +8,6 @@ Lever home folder; every turn is persisted before the next question is returned.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import shutil
@@ -48,8 +47,15 @@ def clean_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> tuple[str, list[str
     return cleaned.strip(), notices
 
 
-def default_brain() -> tuple[Brain, list[str]]:
-    """The offline brain, with a one-time notice saying why (the Claude brain is not built yet)."""
+BRAIN_KINDS = ("auto", "offline", "claude")
+
+
+def default_brain(kind: str = "auto") -> tuple[Brain, list[str]]:
+    """The brain for ``kind`` (offline | claude | auto: Claude when a key is set), with one-time notices."""
+    if kind not in BRAIN_KINDS:
+        raise LeverError(f"Unknown brain {kind!r}: choose one of {', '.join(BRAIN_KINDS)}.")
+    if kind == "offline":
+        return OfflineBrain(), ["Running the offline brain (no network needed)."]
     if os.environ.get("ANTHROPIC_API_KEY"):
         return OfflineBrain(), ["ANTHROPIC_API_KEY is set, but this version has no Claude brain yet: running the "
                                 "offline brain."]
@@ -60,16 +66,21 @@ class Interview:
     def __init__(
         self,
         home: str | os.PathLike | None = None,
-        brain: Brain | None = None,
+        brain: Brain | str | None = None,
         library: Library | None = None,
         checkpointer: Any = None,
+        server: str | None = None,
     ) -> None:
+        """``brain``: a Brain, or a kind ("auto", "offline", "claude"). ``server``: a LangGraph Server URL to drive
+        instead of the in-process graph."""
         from .graph import build_graph  # langgraph import is the slow part of start-up
 
+        if server:
+            raise LeverError("Driving a LangGraph Server is not available in this version yet.")
         self.home = lever_home(home)
         self.startup_notices: list[str] = []
-        if brain is None:
-            brain, notices = default_brain()
+        if brain is None or isinstance(brain, str):
+            brain, notices = default_brain(brain or "auto")
             self.startup_notices += notices
         self.brain = brain
         self.library = library or Library(home=self.home)

@@ -55,7 +55,10 @@ class Brain(Protocol):
     name: str
 
     def understand(self, text: str, pending: str | None, profile: "Profile",
-                   history: list[dict] | None = None) -> Understanding: ...
+                   history: list[dict] | None = None, recent: list[str] | None = None) -> Understanding:
+        """``history``: the last few messages ({"role", "text"}) before this one. ``recent``: the facts recorded
+        from the previous answer, most recent first (a bare "no, 120k" most likely corrects one of them)."""
+        ...
 
     def phrase_question(self, topic: "Topic", profile: "Profile", notes: list[str],
                         history: list[dict] | None = None) -> str: ...

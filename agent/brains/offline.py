@@ -26,8 +26,8 @@ class OfflineBrain:
     name = "offline"
 
     def understand(self, text: str, pending: str | None, profile: Profile,
-                   history: list[dict] | None = None) -> Understanding:
-        return understand(text, pending, profile)
+                   history: list[dict] | None = None, recent: list[str] | None = None) -> Understanding:
+        return understand(text, pending, profile, recent or [])
 
     def take_events(self) -> list[dict[str, Any]]:
         return []  # no tokens, no fallbacks
