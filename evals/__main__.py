@@ -1,4 +1,4 @@
-"""python -m evals [--scenarios DIR] [--json PATH] | --retrieval"""
+"""python -m evals [--scenarios DIR] [--json PATH] | --retrieval | --understanding [--show-heldout]"""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true", help="print only failing scenarios and the summary")
     p.add_argument("--retrieval", action="store_true", help="measure retrieval quality instead")
     p.add_argument("--verbose", action="store_true", help="with --retrieval: list the queries that miss")
+    p.add_argument("--understanding", action="store_true", help="measure how single messages are read instead")
+    p.add_argument("--show-heldout", action="store_true", help="with --understanding: list held-out failures too")
     args = p.parse_args(argv)
+    if args.understanding:
+        from evals.understanding import run as run_understanding
+
+        return run_understanding(show_heldout=args.show_heldout)
     if args.retrieval:
         from evals.retrieval import run
 
