@@ -31,7 +31,7 @@ _GOALS = [
     ("style", re.compile(r"\b(tone|voice|style|brand|persona|writing|copy ?writing|marketing copy)\b")),
     ("major", re.compile(r"\b(domain[- ]specific reasoning|medical coding|legal analysis|reasoning patterns?|"
                          r"new skill|major behaviou?r)\b")),
-    ("qa", re.compile(r"\b(answer (questions|qs)|q ?& ?a|support (bot|assistant|agent)|chat ?bot|assistant over|"
+    ("qa", re.compile(r"\b(answer(s|ing)? (\w+ )?(questions|qs)|q ?& ?a|support (bot|assistant|agent)|chat ?bot|assistant over|"
                       r"questions about)\b")),
 ]
 _FRESHNESS = [
@@ -77,7 +77,11 @@ SMALL_CORPUS_TOKENS = 5_000  # seed 003: knowledge under ~5,000 tokens fits in t
 
 _COST_HIGH = re.compile(
     r"cost (really )?(matters|is (a |the )?(big |main |real |major )?(concern|issue|priority|constraint|problem))|"
-    r"costs? matters?|tight budget|budget is tight|\bcheap(er|ly)?\b|too expensive|expensive|the bill|our bill|"
+    r"costs? matters?|tight budget|budget is tight|(?:needs? to|has to|must|should) be cheap|keep it cheap|"
+    r"cheap(?:er)? is (?:the priority|better|key)|as cheap as possible|cheapest|too expensive|"
+    r"(?:bill|cost|costs|price|spend)\b.{0,20}\b(?:killing|eating|hurting|too high|painful|a problem)|"
+    r"(?:something|much|a lot|far) cheaper|"
+    r",\s*(?:but\s)?(?:the )?(?:cost|bill|price|money) (?:is|does)\W*$|"
     r"cost[- ]sensitive|every (cent|penny)|keep costs? (down|low)|low budget|limited budget|small budget|"
     r"can't afford|cannot afford|margins?|cost is key|cost-conscious|on a budget|budget matters|pricey|"
     r"watch(ing)? (the |our )?(spend|costs?)|bill matters|money matters|costs? (a lot|too much)")
@@ -92,7 +96,8 @@ _CEILING = [
     ("format", re.compile(r"(inconsistent|unreliable|broken|invalid|malformed|wrong) (format|formats|formatting|json|"
                           r"schema|structure|output)|(json|schema|format|output)\b.{0,30}\b(malformed|invalid|broken)|breaks? the (json|schema|format)|(doesn't|does not|don't|won't) "
                           r"(follow|stick to|respect) (the|our) (format|schema|template)|format (is |keeps )?"
-                          r"(inconsistent|drifting|breaking)|formats? (come|comes) out (inconsistent|wrong|different)")),
+                          r"(inconsistent|drifting|breaking)|formats? (come|comes) out (inconsistent|wrong|different)|"
+                          r"gets? the (format|json|schema|structure|fields) wrong")),
     ("drift", re.compile(r"(keeps?|kept|keep on) drifting|\bdrifts?\b|drifting|off[- ]brand|sounds generic|generic tone|"
                          r"(inconsistent|not consistent) (tone|voice|style|behaviou?r|results|outputs?|answers)|"
                          r"inconsistent|(doesn't|does not|won't) (stay|keep) (in|on)|ignores? (the|our) instructions|"
@@ -115,7 +120,7 @@ _CITATIONS = re.compile(r"\b(cite|cites|citing|citations?|sources?|traceab\w*|au
                         r"references?|footnotes?|show where|link(s)? (back )?to|link (the|each|every|back)|grounded|attribut\w*)\b")
 _PERMISSIONS = re.compile(r"\b(permissions?|access control|acls?|different (users|customers|teams|tenants|clients|"
                           r"roles|people) (see|have|get|can see|access)|per[- ](user|customer|tenant|client|team)|"
-                          r"multi[- ]tenant|role[- ]based|rbac|only see (their|its) own|entitlements?|"
+                          r"multi[- ]tenant|role[- ]based|rbac|only sees? (their|its) own|entitlements?|"
                           r"their own (data|documents|accounts)|(user|customer)[- ]specific)\b")
 _PRIVACY_STRICT = re.compile(
     r"on[- ]?prem\w*|on premises|self[- ]host\w*|our own (servers|infrastructure|infra|hardware|cloud|data ?cent(er|re)s?|"
@@ -127,7 +132,8 @@ _PRIVACY_STRICT = re.compile(
 _PRIVACY_STANDARD = re.compile(
     r"(cloud|hosted|saas|vendor)( api| model| service)? (is |are )?(fine|ok|okay|acceptable|allowed)|(agreement|dpa|baa|contract) is (fine|ok|okay|enough)|"
     r"vendor (is )?(fine|ok)|api (is )?(fine|ok|okay)|enterprise agreement|zero data retention|with an agreement|"
-    r"cloud with an agreement|under (an|a) (agreement|dpa)")
+    r"cloud with an agreement|under (an|a|our|the) (enterprise )?(agreement|dpa|contract|baa)|"
+    r"can go to (a|the) (cloud|hosted|vendor)")
 _PRIVACY_NONE = re.compile(r"no (special |particular )?(privacy |data )?(constraints?|concerns?|requirements?|issues?)|"
                            r"public data|nothing (sensitive|confidential|private)|not (sensitive|confidential)|"
                            r"open data|publicly available|(privacy|data) (isn't|is not) (a|an) (concern|issue)")
@@ -191,7 +197,7 @@ _FRESH_EXPLICIT = [
               r"(?:several|multiple|a few|2|3|4|5|6|a couple of|couple of|a couple) (?:times|changes|updates) "
               r"(?:a|per) week|\d+ (?:changes|updates|edits) (?:a|per) week|every 2 days|every couple of days|"
               r"within a day|once a day|a day or so|day to day"),
-    ("weekly", r"\bweekly\b|every (?:other |couple of )?weeks?\b|each week|once a week|\bbiweekly\b|fortnightly|"
+    ("weekly", r"\bweekly\b|every (?:other |few |couple of )?weeks?\b|each week|once a week|\bbiweekly\b|fortnightly|"
                r"every (?:2|two) weeks|each sprint|every sprint|twice a month|once or twice a month|"
                r"(?:2|3|a couple of|a few) times a month|every 1 week"),
     ("monthly", r"\bmonthly\b|every (?:few |couple of |other |2 |3 )?months?\b|each month|once a month|quarterly|"
@@ -218,7 +224,8 @@ _FRESH_LATER = re.compile(r"\b(?:but|in practice|realistically|really|actually|t
 _CITE = re.compile(
     r"\b(?:cite|cites|cited|citing|citations?|footnotes?|provenance|traceab\w*|attribut\w+ (?:to|the|each)|"
     r"(?:show|list|include|give|link|name|return|display|with|add|need|want|require)s?\s(?:the\s|its\s|their\s|"
-    r"our\s|a\s|links? to\s(?:the\s)?)?(?:sources?|references?)|sources? (?:must|should|need to|have to) be "
+    r"our\s|a\s|links? to\s(?:the\s)?)?(?:sources?|references?)(?!\s(?:documents?|docs|data|files|code|material|"
+    r"text|systems?|pdfs?))|sources? (?:must|should|need to|have to) be "
     r"(?:shown|cited|listed|linked|given)|link(?:s|ing)? (?:back )?to (?:the )?(?:source|policy|clause|doc|document|"
     r"article|page|section)|link (?:the|each|every) (?:source|policy|clause|doc|document|answer)|"
     r"show where (?:it|the answer|answers) came from|where (?:the|an) answer came from|"
@@ -339,10 +346,11 @@ def negated(t: str, start: int, span: int = 28) -> bool:
 def read_clause(r, t: str, quote: str, pending: str | None) -> None:
     """Categorical facts in one normalised clause ``t``; ``quote`` is the user's words."""
     _freshness(r, t, quote, pending)
-    for goal, pattern in _GOALS:
-        m = pattern.search(t)
-        if m and "goal" not in r.facts and not negated(t, m.start()):
-            r.set("goal", goal, quote)
+    if pending in (None, "need") and not re.search(r"\bstyle, format or\b", t):  # the quick reply lists goals
+        for goal, pattern in _GOALS:
+            m = pattern.search(t)
+            if m and "goal" not in r.facts and not negated(t, m.start()):
+                r.set("goal", goal, quote)
     if _COST_LOW.search(t) or re.search(r"rather pay more", t):
         r.set("cost_sensitivity", "low", quote)
     elif _COST_HIGH.search(t):
@@ -357,7 +365,10 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
     _ceiling(r, t, quote)
     m = _CITE.search(t)
     if m and not _CITE_SKIP.search(t[max(0, m.start() - 12):m.end() + 12]):
-        r.set("citations", not negated(t, m.start(), 40), quote)
+        post = re.match(r"\s?(?:are|is)?\s?(?:n't|not|never) (?:really )?(?:needed|required|necessary|a must|"
+                        r"important|a requirement|mandatory|expected)|\s?(?:aren't|isn't|are not|is not|won't be)\b",
+                        t[m.end():m.end() + 40])
+        r.set("citations", not (negated(t, m.start(), 40) or post), quote)
     elif re.search(r"\b(?:citations?|cite|sources?)\b", t) and not _CITE_SKIP.search(t) and re.search(
             r"\bno need\b|\bdon'?t need\b|\bnot (?:needed|required|necessary)\b|\baren'?t (?:needed|required)|"
             r"\bnobody (?:checks|cares|looks)", t):
@@ -395,6 +406,10 @@ _STAGE_PROD2 = re.compile(
     r"to (?:everyone|all|customers|every))|rolled out|in use (?:by|across)|(?:it'?s|has been) live")
 
 
+_STRONG_CHANGE = re.compile(r"chang|updat|refresh|revis|stale|edit|publish|new version|rotat|evolv|moves?\b|"
+                            r"outdated|out of date")
+
+
 def _freshness(r, t: str, quote: str, pending: str | None) -> None:
     if "freshness" in r.facts and r.facts["freshness"][2:] == ():
         pass
@@ -409,8 +424,7 @@ def _freshness(r, t: str, quote: str, pending: str | None) -> None:
             found.append((m.start(), value, True))
     for value, pattern in _FRESH_VAGUE:
         m = pattern.search(t)
-        if m and not (value == "static" and re.search(r"\b(?:stable|fixed)\b", m.group(0)) and pending != "freshness"
-                      and not re.search(r"chang|updat|data|docs|knowledge|content|rules|taxonom|domain|catalog", t)):
+        if m and (pending == "freshness" or _STRONG_CHANGE.search(t)):
             found.append((m.start(), value, False))
     if not found:
         return
@@ -471,6 +485,9 @@ def _directions(r, t: str, pending: str | None) -> None:
             continue
         if name == "latency_ms" and pending != "budget" and not re.search(r"answer|respon|repl|latenc", t):
             continue
+        if name == "volume_month" and way == "less" and pending != "budget" and not re.search(
+                r"traffic|volume|requests|usage|load|calls|queries|users", t):
+            continue
         if pattern.search(t):
             r.directions[name] = way
 
@@ -481,7 +498,9 @@ def _latency_words(r, t: str, quote: str, pending: str | None) -> None:
     if re.search(r"\b(?:instant(?:ly|aneous)?|snappy|blazing|feel instant|real[- ]?time (?:chat|responses?|replies|"
                  r"answers))\b", t):
         r.set("latency_ms", 300, quote)
-    elif re.search(r"\b(?:batch|overnight|offline processing|async(?:hronous)?|no latency (?:requirement|constraint)s?|"
+    elif (pending == "budget" or re.search(r"latenc|respon|answer|repl|wait|speed|turnaround|results back|"
+                                           r"real[- ]?time", t)) and \
+            re.search(r"\b(?:batch|overnight|offline processing|async(?:hronous)?|no latency (?:requirement|constraint)s?|"
                    r"latency (?:doesn't|does not|isn't|is not) (?:matter|a concern|an issue|important)|"
                    r"not latency[- ]sensitive|can wait|minutes are fine|no rush|no hurry|not in a hurry|"
                    r"not (?:urgent|time[- ]critical)|next day is fine)\b", t):
@@ -489,7 +508,12 @@ def _latency_words(r, t: str, quote: str, pending: str | None) -> None:
 
 
 def read_message(r, t: str, quote: str, pending: str | None) -> None:
-    """Message-level readings: the need, and answers relative to the pending question."""
+    """Message-level readings: ceilings that span clauses, the need, answers relative to the pending question."""
+    if "ceiling" not in r.facts or r.facts["ceiling"][0] in ("accuracy", "drift"):
+        for kind, pattern in _CEILING_MORE:
+            if pattern.search(t):
+                r.set("ceiling", kind, quote)
+                break
     _need(r, t, quote, pending)
     _relative_to_pending(r, t, quote, pending)
 
@@ -508,6 +532,8 @@ def _need(r, low: str, text: str, pending: str | None) -> None:
         r.set("need", "knowledge" if explicit.group(1) == "knowledge" else "behaviour", text)
         r.explicit.add("need")
         return
+    if pending not in (None, "need"):
+        return  # word choice in an answer to another question is not a statement of the need
     k = sum(2 for m in _KNOWLEDGE.finditer(low) if not negated(low, m.start())) + \
         sum(1 for m in _KNOWLEDGE_WEAK.finditer(low) if not negated(low, m.start()))
     b = sum(2 for m in _BEHAVIOUR.finditer(low) if not negated(low, m.start())) + \
@@ -542,12 +568,12 @@ def _relative_to_pending(r, low: str, raw: str, pending: str | None) -> None:
     if pending == "citations":
         if no and "citations" not in r.facts:
             r.set("citations", False, raw)
-            if re.search(r"\bneither\b", low):
-                r.set("permissions", False, raw)
+            if re.search(r"\bneither\b", low) or re.fullmatch(r"\W*(?:no|nope|nah|no to both|not really)\W*", low):
+                r.set("permissions", False, raw)  # a bare "no" answers both halves of the question
         elif yes and "citations" not in r.facts:
             r.set("citations", True, raw)
-        if re.search(r"not (?:really )?(?:required|needed|necessary|a must|mandatory)|\boptional\b|nice[- ]to[- ]have",
-                     low) and "citations" in r.facts:
+        if re.search(r"not (?:really )?(?:required|needed|necessary|a must|mandatory)|\boptional\b|nice[- ]to[- ]have|"
+                     r"would be nice", low) and "permissions" not in r.facts:
             r.set("citations", False, raw)
         if "citations" in r.facts and "permissions" not in r.facts and re.search(r"\bneither\b", low):
             r.set("permissions", False, raw)

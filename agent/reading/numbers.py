@@ -28,11 +28,11 @@ _VAGUE_RE = re.compile(
     r"\b(a couple of|a couple|couple of|a few|several|a handful of|some|many)\s+(hundred|thousand|million|billion|"
     r"dozen)s?\b")
 _PLURAL_SCALES = [  # "tens of thousands of": a value the words support
-    (re.compile(r"\bhundreds of thousands\b"), "300000"), (re.compile(r"\btens of thousands\b"), "30000"),
-    (re.compile(r"\bhundreds of millions\b"), "300000000"), (re.compile(r"\btens of millions\b"), "30000000"),
-    (re.compile(r"\bhundreds\b"), "300"), (re.compile(r"\bthousands\b"), "3000"),
-    (re.compile(r"\bmillions\b"), "3000000"), (re.compile(r"\bbillions\b"), "3000000000"),
-    (re.compile(r"\bdozens\b"), "36"),
+    (re.compile(r"\bhundreds of thousands(?: of)?\b"), "300000"), (re.compile(r"\btens of thousands(?: of)?\b"), "30000"),
+    (re.compile(r"\bhundreds of millions(?: of)?\b"), "300000000"), (re.compile(r"\btens of millions(?: of)?\b"), "30000000"),
+    (re.compile(r"\bhundreds(?: of)?\b"), "300"), (re.compile(r"\bthousands(?: of)?\b"), "3000"),
+    (re.compile(r"\bmillions(?: of)?\b"), "3000000"), (re.compile(r"\bbillions(?: of)?\b"), "3000000000"),
+    (re.compile(r"\bdozens(?: of)?\b"), "36"),
 ]
 _HALF = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|\d+) and a half (million|thousand|billion|"
                    r"hundred|seconds?|minutes?|hours?)\b")
@@ -43,12 +43,13 @@ _MONEY_WORDS = [
     (re.compile(r"\ba grand\b"), lambda m: " $1000 "),
 ]
 _FIXED = [
-    (re.compile(r"\bhalf a second\b"), "500 ms"), (re.compile(r"\b(?:a|one) second\b"), "1 second"),
+    (re.compile(r"\bhalf a second\b"), "500 ms"), (re.compile(r"\b(?:a|one) second\b"), "1 sec"),
     (re.compile(r"\bsub[- ]?second\b"), "under 1000 ms"), (re.compile(r"\bhalf a (million|billion|thousand)\b"),
                                                         None),
     (re.compile(r"\b(a|one) dozen\b"), "12"), (re.compile(r"\ba handful\b"), "5"),
-    (re.compile(r"\ba couple of seconds\b|\ba couple seconds\b"), "2 seconds"),
-    (re.compile(r"\b(?:a few|few) seconds\b"), "3 seconds"), (re.compile(r"\bseveral seconds\b"), "5 seconds"),
+    (re.compile(r"\ba couple of seconds\b|\ba couple seconds\b"), "2 secs"),
+    (re.compile(r"\b(?:a few|few) seconds\b"), "3 secs"), (re.compile(r"\bseveral seconds\b"), "5 secs"),
+    (re.compile(r"\bseconds\b"), "secs"), (re.compile(r"(?<=\d)\s?second\b|(?<=\bper )second\b"), " sec"),
 ]
 _PROTECT_ONE = re.compile(r"\bone\b(?!\s*(?:hundred|thousand|million|billion|point|and a half|or\s|to\s|[-\s]?(?:ms|seconds?)\b))")
 

@@ -64,9 +64,15 @@ _IGNORE_NOUN = re.compile(
     r"tables?|steps?|models?|prompts?|tools?|versions?|topics?|apis?|services?|servers?|gpus?|replicas?|shards?|"
     r"epochs?|retries|turns?|tenants?|departments?|brands?|products? lines?|sites?|apps?|channels?|partners?|"
     r"vendors?|options?|strategies|layers?|rules?|templates?|schemas?|types?|kinds?|sources?|databases?|systems?|"
-    r"times?|x\b|changes?|updates?|edits?|releases?|days?|weeks?|months?|years?|quarters?|hours?|sprints?|"
-    r"minutes?|mins?|cases?|tests?|questions? in (?:the|our) (?:test|eval)|chars?|characters?|lines?|digits?|"
+    r"times?|x\b|changes?|updates?|edits?|releases?|cases?|tests?|questions? in (?:the|our) (?:test|eval)|chars?|characters?|lines?|digits?|"
     r"points?|stars?|levels?|tiers?|slots?|cores?|nodes?|instances?)\b")
+_DURATION = re.compile(r"^\s?-?(?:days?|weeks?|months?|years?|quarters?|hours?|hrs?|sprints?|minutes?|mins?|"
+                       r"decades?)\b")
+_EACH_BEFORE = re.compile(r"\beach\b|\bper (?:person|agent|user|employee|head|rep|analyst)\b|\bapiece\b|"
+                          r"\bevery (?:agent|user|person|rep)\b")
+_IGNORE_FIRST = re.compile(r"^\s?-?(?:people|persons?|person|engineers?|agents?|users?|customers?|employees?|staff|"
+                           r"analysts?|members?|teams?|classes|categories|intents?|queues?|languages?|fields?|"
+                           r"models?|prompts?|times?|changes?|cases?|tests?)\b")
 _TEST_BEFORE = re.compile(r"(?:test|eval|evaluation|benchmark|validation|held[- ]out|dev) ?(?:set|suite|harness|"
                           r"sets)?\W{0,3}(?:of|has|with|contains|is|at)?\W{0,3}(?:about|around|roughly|~)?\s?$")
 _PEOPLE_BEFORE = re.compile(r"(?:team|staff|group|squad|headcount|crew|department|org) (?:of|is|has)\s(?:about |"
@@ -128,27 +134,37 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
         rate = _RATE.match(after)
         k.kind, k.value = "money", value * (_PER.get(_rate_unit(rate), 1) if rate else 1)
         return k
-    if _PEOPLE_BEFORE.search(before) or _TEST_BEFORE.search(before):
+    if _PEOPLE_BEFORE.search(before) or _TEST_BEFORE.search(before) or _DURATION.match(after):
         return k
     rate = _RATE.match(after)
     example = _EXAMPLE_NOUN.match(after) or _EXAMPLE_AFTER.match(after) or _EXAMPLE_BEFORE.search(before)
     volume = _VOLUME_NOUN.match(after)
     corpus = _CORPUS_NOUN.match(after)
     ignore = _IGNORE_NOUN.match(after)
-    if example and (not rate or not volume) and not (ignore and not _EXAMPLE_AFTER.match(after) and
-                                                       not _EXAMPLE_NOUN.match(after)):
+    if pending == "examples" and not rate and not example and (volume or corpus) and not _IGNORE_FIRST.match(after):
+        example = forced = True  # a count given in answer to the examples question counts examples ("1,200 notes")
+    else:
+        forced = False
+    if example and not rate and (forced or not (ignore and not _EXAMPLE_AFTER.match(after) and
+                                                not _EXAMPLE_NOUN.match(after))):
         k.kind = "examples"
         if pending == "examples" and _UNDER.search(before):
             k.value = value / 2  # "under 100": call it 50
         return k
     if corpus and not rate and not (volume and volume.end() < corpus.end()) and not re.search(
             r"prompt|instruction|context window", t[max(0, q.start - 30):q.end + 40]):
+        if value < 10 and pending != "corpus" and not re.search(
+                r"(?:have|has|got|our|across|over|from|in|of|with|is|are|just|only|about|around)\W{1,3}(?:\w+\W+){0,2}$",
+                before):
+            return k  # "needs two documents": a small count in passing is not the size of the knowledge
         k.kind, k.unit = "corpus", corpus.group(1)
         return k
     if ignore and not volume:
         return k
     if volume or rate:
         if rate:
+            if _EACH_BEFORE.search(before):
+                return k  # "each agent handles 40 chats a day": a per-person rate, not the total
             k.kind, k.value = "volume", value * _PER.get(_rate_unit(rate), 1)
             if not volume and pending != "budget" and "volume_month" not in recent and not re.search(
                     r"traffic|volume|load|usage|throughput|scale|like|about|around|roughly|maybe|~", t):
@@ -242,6 +258,9 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
     if whatif:
         L.read_scale(r, norm_all)
     r.intent = _intent(r, raw, body_low, whatif)
+    for name in list(r.directions):
+        if name in r.facts or name in r.confirm:
+            del r.directions[name]  # a value said outright beats the direction
     check(r)
     return r
 
