@@ -11,7 +11,7 @@ import re
 # Strong words count 2, weak ones 1: "based on our moderation policy" should not outweigh "classification".
 _KNOWLEDGE = re.compile(
     r"\b(docs?|documentation|documents|knowledge( base)?|kb|wiki|faqs?|catalog(ue)?s?|manuals?|handbooks?|"
-    r"answer (questions|qs)|questions about|look(ing)? up|lookups?|contracts|regulations|research papers|articles|"
+    r"answer (questions|qs)|questions about|look(ing)? up|quote from|pricing sheet|price list|rate card|lookups?|contracts|regulations|research papers|articles|"
     r"inventory|internal data|q ?& ?a|know about|knows? our|help ?cent(er|re)|runbooks?|case law|filings)\b")
 _KNOWLEDGE_WEAK = re.compile(
     r"\b(document|polic(y|ies)|product (info|information|data|details)|facts?|specs|specifications|our data|"
@@ -28,7 +28,7 @@ _GOALS = [
     ("classification", re.compile(r"\b(classif\w*|categori[sz]\w*|rout(e|ing)|triage|intents?|spam|sentiment|tag(ging)? )")),
     ("extraction", re.compile(r"\b(extract\w*|pars(e|ing)|fields|entities|structured (output|data)|json|convert\w*|"
                               r"transform\w*|sql|invoices?)\b")),
-    ("style", re.compile(r"\b(tone|voice|style|brand|persona|writing|copy ?writing|marketing copy)\b")),
+    ("style", re.compile(r"\b(tone|voice|style|brand|persona|writing style|copy ?writing|marketing copy)\b")),
     ("major", re.compile(r"\b(domain[- ]specific reasoning|medical coding|legal analysis|reasoning patterns?|"
                          r"new skill|major behaviou?r)\b")),
     ("qa", re.compile(r"\b(answer(s|ing)? (\w+ )?(questions|qs)|q ?& ?a|support (bot|assistant|agent)|chat ?bot|assistant over|"
@@ -80,7 +80,8 @@ _COST_HIGH = re.compile(
     r"costs? matters?|tight budget|budget is tight|(?:needs? to|has to|must|should) be cheap|keep it cheap|"
     r"cheap(?:er)? is (?:the priority|better|key)|as cheap as possible|cheapest|too expensive|"
     r"(?:bill|cost|costs|price|spend)\b.{0,20}\b(?:killing|eating|hurting|too high|painful|a problem)|"
-    r"(?:something|much|a lot|far) cheaper|"
+    r"(?:something|much|a lot|far) cheaper|want (?:it|that|the bill|costs?) (?:lower|down)|"
+    r"(?:bring|get|keep) (?:it|that|the bill|costs?|spend) down|(?:reduce|cut|lower) (?:the |our )?(?:cost|bill|spend)|"
     r",\s*(?:but\s)?(?:the )?(?:cost|bill|price|money) (?:is|does)\W*$|"
     r"cost[- ]sensitive|every (cent|penny)|keep costs? (down|low)|low budget|limited budget|small budget|"
     r"can't afford|cannot afford|margins?|cost is key|cost-conscious|on a budget|budget matters|pricey|"
@@ -177,7 +178,9 @@ _CORRECTION = re.compile(r"\b(actually|correction|i meant|i mean|scratch that|so
                          r"on second thought|change that|i was wrong|not quite|make that|mistyped|mis-typed|"
                          r"typo|oops|no wait)\b")
 _WHATIF = re.compile(r"\bwhat if\b|\bwhat about if\b|^\W*and if\b|^\W*if we\b|^\W*(?:suppose|supposing|imagine|"
-                     r"hypothetically|say we|let'?s say)\b|\bwhat would (?:it|happen|change|the \w+ be)\b|"
+                     r"hypothetically|say we|say the|say it|say our|let'?s say)\b|what then\W*$|"
+                     r"^\W*(?:and|but|ok|so)?\W*(?:at|with) (?:\d+(?:\.\d+)?\s?x|twice|double|half|triple|ten times)\b|"
+                     r"\bwhat would (?:it|happen|change|the \w+ be)\b|"
                      r"\bhow would (?:things|it|that|the recommendation|the answer|this) change\b|"
                      r"\bwould (?:it|that|the answer|the recommendation) change if\b|\bin a world where\b|"
                      r"\bwhat happens (?:if|when|at)\b")
@@ -241,7 +244,8 @@ _PRIORITY = [
         r"priority|what matters)|(?:accuracy|quality|correctness) (?:matters )?more than (?:anything|cost|speed|price|"
         r"latency)|(?:quality|accuracy|correctness) over (?:cost|speed|price|latency)|rather pay more|"
         r"(?:correctness|accuracy) (?:is|comes) (?:everything|first|king|paramount|the (?:top |main )?priority)|"
-        r"getting it right (?:is|matters) (?:more|most|everything)|can'?t afford (?:mistakes|errors|to be wrong|"
+        r"(?:getting (?:it|the answers?|things) right|right answers?|correct answers?) (?:is|matters|counts) "
+        r"(?:far |much |a lot |way )?(?:more|most|everything)|can'?t afford (?:mistakes|errors|to be wrong|"
         r"wrong answers)|(?:quality|accuracy) (?:is )?(?:the )?(?:top|number one|#1|first|main) priority|"
         r"(?:quality|accuracy) above (?:all|everything|cost)|whatever it takes to be (?:right|accurate)")),
     ("cost", re.compile(
@@ -267,7 +271,9 @@ _CEILING_MORE = [
         r"(?:only (?:handles?|works? for|answers?|copes? with|gets?|manages?) (?:the )?(?:simple|easy|basic|"
         r"straightforward|single|one-hop)|fine for (?:the )?(?:simple|easy|basic) (?:questions|lookups|ones)|"
         r"(?:misses|fails on|falls over on|breaks on|can'?t handle|struggles with|chokes on) (?:anything|questions|"
-        r"queries|the hard|the complex|multi)|complex (?:questions|queries) (?:still )?(?:fail|break|fall))|"
+        r"queries|the hard|the complex|multi)|can'?t (?:answer|handle|do) (?:questions|queries|anything) (?:that|which) "
+        r"(?:span|need|combine|require|cross|touch) (?:several|multiple|two|many|more than one)|"
+        r"complex (?:questions|queries) (?:still )?(?:fail|break|fall))|"
         r"(?:simple|easy|basic) (?:questions|lookups|ones) (?:work|are fine)\b.{0,60}\b(?:but|yet)\b|"
         r"(?:retrieval|\brag\b|search)\b.{0,40}\bfine for (?:simple |easy )?lookups\b")),
     ("cost", re.compile(
@@ -403,7 +409,9 @@ _STAGE_PROD2 = re.compile(
     r"at scale today|pilot (?:is |was )?(?:over|done|finished|ended|complete|wrapped)|(?:out of|after|past) "
     r"(?:the )?pilot|pilot wrapped|(?:beta|trial) (?:is |has )?(?:wrapped|over|done|ended|finished)|now it ships|"
     r"it ships|shipping (?:it )?to|launching to (?:everyone|all|customers)|rolling (?:it )?out (?:company[- ]wide|"
-    r"to (?:everyone|all|customers|every))|rolled out|in use (?:by|across)|(?:it'?s|has been) live")
+    r"to (?:everyone|all|customers|every))|rolled out|in use (?:by|across)|(?:it'?s|has been) live|"
+    r"shipped (?:it )?to (?:all |our |every )?(?:customers|users|everyone|clients)|been running (?:since|for)|"
+    r"running in prod")
 
 
 _STRONG_CHANGE = re.compile(r"chang|updat|refresh|revis|stale|edit|publish|new version|rotat|evolv|moves?\b|"
@@ -413,7 +421,7 @@ _STRONG_CHANGE = re.compile(r"chang|updat|refresh|revis|stale|edit|publish|new v
 def _freshness(r, t: str, quote: str, pending: str | None) -> None:
     if "freshness" in r.facts and r.facts["freshness"][2:] == ():
         pass
-    context = pending == "freshness" or _CHANGE_CONTEXT.search(t)
+    context = pending == "freshness" or r.correction or _CHANGE_CONTEXT.search(t)
     if not context:
         return
     if re.search(r"\d+\s(?:\w+\s){0,2}(?:requests?|queries|calls|messages|tickets|emails|chats)\b", t):
@@ -428,7 +436,8 @@ def _freshness(r, t: str, quote: str, pending: str | None) -> None:
             found.append((m.start(), value, False))
     if not found:
         return
-    explicit = sorted(f for f in found if f[2])
+    explicit = sorted(f for f in found if f[2] and not re.search(r"(?:\bnot|n't|rather than|instead of)\s$",
+                                                                   t[max(0, f[0] - 12):f[0]]))
     if explicit:
         later = _FRESH_LATER.search(t)
         pick = explicit[0]
@@ -472,7 +481,9 @@ def _corpus_words(r, t: str, quote: str, pending: str | None) -> None:
     elif re.search(r"too (?:big|large|much) (?:for|to fit)|(?:won't|doesn't|does not|wouldn't|will not|can't) fit|"
                    r"more than (?:a|one|1|any) (?:prompt|context window) (?:can )?(?:hold|fit|take)|huge|massive|"
                    r"entire (?:wiki|knowledge base|archive|intranet)|large (?:corpus|knowledge base|archive|collection)|"
-                   r"(?:lots|loads|tons|a lot|quite a lot|plenty) of (?:docs|documents|content|pages|material|files)|"
+                   r"(?:lots|loads|tons|a lot|quite a lot|plenty|a mountain|mountains|piles?|heaps?|stacks?|a boatload|"
+                   r"a truckload|a ton) of (?:\w+ )?(?:docs|documents|content|pages|material|files|pdfs|articles|"
+                   r"manuals|reports|contracts)|"
                    r"\d{3,} (?:\w+ )?(?:docs|documents|pages|articles|files|pdfs|manuals|policies)", t):
         r.set("corpus", "large", quote)
 
@@ -503,7 +514,9 @@ def _latency_words(r, t: str, quote: str, pending: str | None) -> None:
             re.search(r"\b(?:batch|overnight|offline processing|async(?:hronous)?|no latency (?:requirement|constraint)s?|"
                    r"latency (?:doesn't|does not|isn't|is not) (?:matter|a concern|an issue|important)|"
                    r"not latency[- ]sensitive|can wait|minutes are fine|no rush|no hurry|not in a hurry|"
-                   r"not (?:urgent|time[- ]critical)|next day is fine)\b", t):
+                   r"not (?:urgent|time[- ]critical)|next day is fine|in the background|background (?:job|task|process)|"
+                   r"(?:speed|latency|response time) (?:doesn't|does not|isn't|is not|won't) (?:really )?(?:matter|"
+                   r"a concern|an issue|important))\b", t):
         r.set("latency_ms", 60_000, quote)
 
 

@@ -83,7 +83,7 @@ _MIN = re.compile(r"^\s?(?:min|mins|minutes?)\b")
 _LATENCY_CUE = re.compile(r"latenc|respon[sd]|answer|repl|come back|back in|turnaround|wait|within|under|"
                           r"p9\d|sla|to load|round[- ]trip|time to first|ttft")
 _TARGET = re.compile(r"(?:under|below|within|less than|at most|max(?:imum)?|need|must|budget|target|sla|has to|"
-                     r"have to|should|tight|no more than|tops|by|in)\W{1,3}(?:\w+\W+){0,2}$")
+                     r"have to|should|tight|no more than|tops|up to|fine|ok|okay|acceptable)\W{1,3}(?:\w+\W+){0,2}$")
 _FILLER = re.compile(r"^\s?(?:or so|or more|or less|give or take|tops|max|at most|ish|-ish|maybe|roughly|i think|i guess|"
                      r"so far|now|today|right now|total|in total|altogether|overall|currently|at the moment|or fewer|"
                      r"plus|\+|tbh|honestly|i'd say|i would say|approx|approximately|at least|minimum|min|already|"
@@ -257,6 +257,9 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
     L.read_message(r, norm_all, body.strip(), pending)
     if whatif:
         L.read_scale(r, norm_all)
+        for name in ("need", "goal"):  # word choice inside a hypothetical says nothing about the need
+            if name not in r.explicit:
+                r.facts.pop(name, None)
     r.intent = _intent(r, raw, body_low, whatif)
     for name in list(r.directions):
         if name in r.facts or name in r.confirm:

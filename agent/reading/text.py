@@ -35,17 +35,17 @@ _NOISE_LINE = re.compile(
     r"\[?\d\d:\d\d(?::\d\d)?\]|(?:debug|info|warn|warning|error|fatal|trace)\b[ :\]]|[$#>] |>>> |#!|"
     r"(?:export|import|from|def|class|return|for|while|if|elif|else|try|except|const|let|var|function|"
     r"select|insert|update|delete|create|curl|pip|npm|docker|kubectl|git|python|sudo|cd|ls)\b[^\n]{0,400}"
-    r"[=(){}\[\];:*]|[{\[]\s*\"|\"[\w-]{1,60}\"\s*:|<\w{1,30}[ >/])",
+    r"[=(){}\[\];:*]|[{\[]\s*\"|\"[\w-]{1,60}\"\s*:|<\w{1,30}[ >/]|http/\d|[a-z]{1,30}-[a-z-]{1,40}: \S|"
+    r"[\w-]{1,40}(?:,[\w.-]{0,40}){2,}$)",
     re.IGNORECASE)
 _CODE_CHARS = re.compile(r"[{}()\[\];=<>\\|_*/#@$^~`]")
 _FENCE = re.compile(r"```[^`]{0,4000}?```|```[^`]{0,4000}$", re.DOTALL)
 # Tokens that mix letters and digits in no reading of ours ("7f3a9", "aaaa1111bbbb", "k8s"); units such as
 # "2k", "1.5m", "300ms", "10x", "70b" and ordinals are kept.
 _MIXED = re.compile(r"(?<![\w.])(?=[\w.-]{0,80}\d)(?=[\w.-]{0,80}[a-z])[\w.-]{2,80}(?![\w.-])", re.IGNORECASE)
-_UNIT_TOKEN = re.compile(
-    r"\d+(?:[.,]\d+)*(?:k|m|mm|mn|bn|b|ms|s|sec|secs|x|h|hrs?|min|mins|usd|st|nd|rd|th|pm|am|gb|mb|tb|kb)?"
-    r"|[$€£]\d+(?:[.,]\d+)*(?:k|m|mm|bn)?|\d+(?:[.,]\d+)?e[+]?\d+|\d+-[a-z]{1,20}",
-    re.IGNORECASE)
+_NUM_UNIT = (r"\d+(?:[.,]\d+)*(?:k|m|mm|mn|bn|b|ms|s|sec|secs|x|h|hrs?|min|mins|usd|st|nd|rd|th|pm|am|gb|mb|tb|kb|"
+             r"e[+]?\d+)?")
+_UNIT_TOKEN = re.compile(rf"[$€£]?{_NUM_UNIT}(?:-[$€£]?{_NUM_UNIT})?|\d+-[a-z]{{1,20}}", re.IGNORECASE)
 
 
 def _noisy(line: str) -> bool:
