@@ -236,3 +236,52 @@ def run(brain: Any = None, show_heldout: bool = False, out=sys.stdout) -> int:
     print(f"\ntargets: precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']}, "
           f"0 wrong stated facts from noise: {'met' if ok else 'NOT met'}", file=out)
     return 0 if ok else 1
+
+
+# ------------------------------------------------------------------------------------------ benchmark
+PATHOLOGICAL = [
+    "1" * 3999 + "a", "a" + "1" * 3999, "1a" * 2000, "1," * 2000, "1-" * 2000, " " * 4000, "\n" * 4000,
+    "one " * 1000, "thousand " * 444, "$1" * 2000, "1e" * 2000, "10^" * 1333, "'" * 4000, "-" * 4000,
+    "no " * 1333, "what if " * 500, "((((" * 1000, "1 2 " * 1000, "between 1 and " * 285, "9" * 4000,
+]
+
+
+def bench(fuzz: int = 2000, seed: int = 7, out=sys.stdout) -> None:
+    """Print CPU time per message (best of 3) for pathological inputs, a long realistic message and random
+    fuzz, for every pending topic. Figures only; nothing here passes or fails."""
+    import random
+    import time
+
+    from agent.reading import MAX_CHARS, read
+
+    topics = [None, "need", "freshness", "budget", "examples", "corpus", "citations", "privacy"]
+    texts = [i["text"] for i in load(DEVELOPMENT)]
+    rnd = random.Random(seed)
+    long_real = " ".join(rnd.choice(texts) for _ in range(300))[:MAX_CHARS]
+    alphabet = "0123456789 abcdekmxs$,.-^e%'\"()\n"
+    fuzzed = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, MAX_CHARS))) for _ in range(fuzz)]
+
+    def cpu(text: str, pending: str | None, repeat: int = 3) -> float:
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.process_time()
+            read(text, pending)
+            best = min(best, time.process_time() - start)
+        return best * 1000
+
+    rows = [("pathological (20 kinds x 8 topics)", [cpu(t, p) for t in PATHOLOGICAL for p in topics]),
+            ("long realistic message (4,000 chars)", [cpu(long_real, p) for p in topics]),
+            (f"random fuzz ({fuzz} inputs)", [cpu(t, rnd.choice(topics), 1) for t in fuzzed]),
+            (f"development items ({len(texts)})", [cpu(t, None, 1) for t in texts])]
+    print(f"{'input':<40} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}", file=out)
+    for name, times in rows:
+        times.sort()
+        p50, p95 = times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.95))]
+        print(f"{name:<40} {len(times):>5} {p50:>8.2f} {p95:>8.2f} {times[-1]:>8.2f}", file=out)
+
+
+if __name__ == "__main__":
+    if "--bench" in sys.argv:
+        bench()
+    else:
+        sys.exit(run(show_heldout="--show-heldout" in sys.argv))

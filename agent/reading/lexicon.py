@@ -48,7 +48,7 @@ _FRESHNESS = [
     ("static", r"\brarely\b|barely (ever )?chang|hardly (ever )?chang|hardly ever|\bseldom\b|almost never|"
                r"never chang|(doesn't|does not|don't|do not|won't|will not) (really )?change|\bstatic\b|\bstable\b|"
                r"\bfixed\b|frozen|set in stone|unchanging|pretty much the same|historical|not often|not much|"
-               r"very little|(rarely|seldom) updated|for (years|a year|\d+ years)|(hasn't|haven't|has not|have not) "
+               r"very little|(rarely|seldom) updated|for (years|a year|(?<!\d)\d+ years)|(hasn't|haven't|has not|have not) "
                r"changed|same for (years|a year)|locked"),
 ]
 _CHANGE_CONTEXT = re.compile(r"chang|updat|refresh|revis|edit|publish|add(ed)?|new|rotate|evolv|stale|"
@@ -106,7 +106,7 @@ _CEILING = [
                          r"cutting it|reliable)|hit (a|the) (ceiling|wall)|constantly tweaking|keep tweaking|"
                          r"edge cases keep")),
     ("accuracy", re.compile(r"(accuracy|quality|precision|recall|f1|performance) (is |was |are )?(stuck|plateau\w*|"
-                            r"short|too low|not good enough|not there|below|capped|only)|\bstuck at \d+|"
+                            r"short|too low|not good enough|not there|below|capped|only)|\bstuck at \d|"
                             r"(only|just) (gets?|reach(es)?|hits?) \d+ ?%|not accurate enough")),
 ]
 _CEILING_TRIED = re.compile(r"tried (prompting|prompt engineering|few[- ]shot|prompts|a (long |big )?prompt|"
@@ -179,17 +179,17 @@ _CORRECTION = re.compile(r"\b(actually|correction|i meant|i mean|scratch that|so
                          r"typo|oops|no wait)\b")
 _WHATIF = re.compile(r"\bwhat if\b|\bwhat about if\b|^\W*and if\b|^\W*if we\b|^\W*(?:suppose|supposing|imagine|"
                      r"hypothetically|say we|say the|say it|say our|let'?s say)\b|what then\W*$|"
-                     r"^\W*(?:and|but|ok|so)?\W*(?:at|with) (?:\d+(?:\.\d+)?\s?x|twice|double|half|triple|ten times)\b|"
+                     r"^\W*(?:(?:and|but|ok|so)\W+)?(?:at|with) (?:(?<!\d)\d+(?:\.\d+)?\s?x|twice|double|half|triple|ten times)\b|"
                      r"\bwhat would (?:it|happen|change|the \w+ be)\b|"
                      r"\bhow would (?:things|it|that|the recommendation|the answer|this) change\b|"
                      r"\bwould (?:it|that|the answer|the recommendation) change if\b|\bin a world where\b|"
                      r"\bwhat happens (?:if|when|at)\b")
-_ADOPT = re.compile(r"^\W*(?:ok(?:ay)?|yes|yeah|great|good|sounds good|alright|right|fine)?\W*(?:then\W*)?"
+_ADOPT = re.compile(r"^\W*(?:(?:ok(?:ay)?|yes|yeah|great|good|sounds good|alright|right|fine)\W+)?(?:then\W+)?"
                     r"(?:let'?s )?(?:go with (?:that|it|this|the what-if|that one)|let'?s do (?:that|it|this)|"
                     r"do (?:that|it) then|adopt (?:that|it|this|the what-if)|use (?:that|this)(?: scenario| one| instead)?|"
                     r"apply (?:that|it)|make (?:that|it) (?:so|official|the plan|real)|switch to (?:that|it)|"
-                    r"take (?:that|it)|keep (?:that|it)|that'?s (?:the plan|what we'?ll do)|lock (?:that|it) in)\W*"
-                    r"(?:then|please|thanks)?\W*$")
+                    r"take (?:that|it)|keep (?:that|it)|that'?s (?:the plan|what we'?ll do)|lock (?:that|it) in)"
+                    r"(?:\W+(?:then|please|thanks))?\W*$")
 
 _FRESH_EXPLICIT = [
     ("realtime", r"\bintraday\b|by the minute|every (?:few )?(?:minutes?|seconds?|hours?)\b|\bhourly\b|"
@@ -198,7 +198,7 @@ _FRESH_EXPLICIT = [
     ("daily", r"\bdaily\b|every (?:single |business |working |week)?day\b|each (?:business |working )?day|"
               r"every weekday|each weekday|every morning|every night|nightly|every few days|"
               r"(?:several|multiple|a few|2|3|4|5|6|a couple of|couple of|a couple) (?:times|changes|updates) "
-              r"(?:a|per) week|\d+ (?:changes|updates|edits) (?:a|per) week|every 2 days|every couple of days|"
+              r"(?:a|per) week|(?<!\d)\d+ (?:changes|updates|edits) (?:a|per) week|every 2 days|every couple of days|"
               r"within a day|once a day|a day or so|day to day"),
     ("weekly", r"\bweekly\b|every (?:other |few |couple of )?weeks?\b|each week|once a week|\bbiweekly\b|fortnightly|"
                r"every (?:2|two) weeks|each sprint|every sprint|twice a month|once or twice a month|"
@@ -217,7 +217,7 @@ _FRESH_VAGUE = [
         r"\brarely\b|barely (?:ever )?chang|hardly (?:ever )?chang|hardly ever|\bseldom\b|almost never|never chang|"
         r"(?:doesn't|does not|don't|do not|won't|will not) (?:really )?change|\bstatic\b|\bstable\b|\bfixed\b|"
         r"frozen|set in stone|unchanging|pretty much the same|historical|not often|very little|"
-        r"(?:rarely|seldom) updated|for (?:years|a year|\d+ years)|(?:hasn't|haven't|has not|have not) changed|"
+        r"(?:rarely|seldom) updated|for (?:years|a year|(?<!\d)\d+ years)|(?:hasn't|haven't|has not|have not) changed|"
         r"same for (?:years|a year)|\blocked\b|nothing (?:here |in it |there )?(?:goes stale|changes|gets updated)|"
         r"never goes stale|doesn't go stale|^\W*never\b|basically never|set by (?:statute|law|regulation)|"
         r"^\W*not much\b|(?:doesn't|does not) change much")),
@@ -306,7 +306,7 @@ _DIRECTIONS = [
 ]
 _SCALE_WORDS = re.compile(
     r"\b(twice|double|doubled|doubling|triple|tripled|tripling|half|halved|halving|quadruple|ten times|10 times|"
-    r"100 times|a hundred times|(\d+(?:\.\d+)?)\s?(?:x|times))\s(?:the\s|our\s|as much\s|as many\s|more\s)?"
+    r"100 times|a hundred times|(?<![\d.])(\d+(?:\.\d+)?)\s?(?:x|times))\s(?:the\s|our\s|as much\s|as many\s|more\s)?"
     r"(?:current\s)?(\w+)")
 _SCALE_FIELD = {"volume": "volume_month", "traffic": "volume_month", "requests": "volume_month",
                 "load": "volume_month", "usage": "volume_month", "calls": "volume_month", "queries": "volume_month",
@@ -424,7 +424,7 @@ def _freshness(r, t: str, quote: str, pending: str | None) -> None:
     context = pending == "freshness" or r.correction or _CHANGE_CONTEXT.search(t)
     if not context:
         return
-    if re.search(r"\d+\s(?:\w+\s){0,2}(?:requests?|queries|calls|messages|tickets|emails|chats)\b", t):
+    if re.search(r"(?<!\d)\d+\s(?:\w+\s){0,2}(?:requests?|queries|calls|messages|tickets|emails|chats)\b", t):
         return  # "10k requests a day" is volume, not freshness
     found: list[tuple[int, str, bool]] = []
     for value, pattern in _FRESH_EXPLICIT_RE:
@@ -484,7 +484,7 @@ def _corpus_words(r, t: str, quote: str, pending: str | None) -> None:
                    r"(?:lots|loads|tons|a lot|quite a lot|plenty|a mountain|mountains|piles?|heaps?|stacks?|a boatload|"
                    r"a truckload|a ton) of (?:\w+ )?(?:docs|documents|content|pages|material|files|pdfs|articles|"
                    r"manuals|reports|contracts)|"
-                   r"\d{3,} (?:\w+ )?(?:docs|documents|pages|articles|files|pdfs|manuals|policies)", t):
+                   r"(?<!\d)\d{3,} (?:\w+ )?(?:docs|documents|pages|articles|files|pdfs|manuals|policies)", t):
         r.set("corpus", "large", quote)
 
 

@@ -92,4 +92,5 @@ _SPLIT = re.compile(r"(?<=[.;!?\n])\s+|\n+|,\s*(?:and|but|also|though|while)\s+|
 
 def clauses(text: str) -> list[str]:
     """Split a message into clauses (sentences, and parts joined by 'but', ';' or a dash)."""
+    text = re.sub(r"[ \t\f\v]+", " ", text)  # one space per run: no pattern below rescans a long run
     return [c.strip() for c in _SPLIT.split(text) if c and c.strip()]
