@@ -20,7 +20,7 @@ _BEHAVIOUR = re.compile(
     r"\b(tone|voice|style|styles|format|formats|formatting|json|schema|structured output|templates?|classify|"
     r"classif\w*|categori[sz]\w*|route|routing|triage|intents?|extract\w*|pars(e|ing)|entities|rewrite|"
     r"write like|sound like|brand|persona|sql|code generation|dsl|behaviou?r|moderat\w*|sentiment|spam|"
-    r"tag(ging)?)\b")
+    r"tag(ging|s|ged)?)\b")
 _BEHAVIOUR_WEAK = re.compile(
     r"\b(fields|consistent(ly)?|convert\w*|transform\w*|skill|reasoning pattern|summari[sz]\w* in|"
     r"label(l)?ing each|template)\b")
@@ -38,9 +38,9 @@ _FRESHNESS = [
     ("realtime", r"\breal[- ]?time (data|updates|information|prices|pricing|inventory|stock)|in real[- ]?time|every (few )?"
                  r"(minutes?|seconds?|hours?)|\bhourly\b|constantly|continuously|all the time|by the minute|"
                  r"intraday|\blive (data|prices|inventory|feeds?)"),
-    ("daily", r"\bdaily\b|every (single )?day|each day|every morning|every night|nightly|every few days|"
+    ("daily", r"\bdaily\b|most days|every day or so|every (single )?day|each day|every morning|every night|nightly|every few days|"
               r"(several|multiple|a few) times a week|every 2 days|every couple of days"),
-    ("weekly", r"\bweekly\b|every (other |few |couple of )?weeks?|each week|once a week|\bbiweekly\b|fortnightly|every sprint|"
+    ("weekly", r"\bweekly\b|most weeks|every week or so|every (other |few |couple of )?weeks?|each week|once a week|\bbiweekly\b|fortnightly|every sprint|"
                r"every 1 week|every 2 weeks|twice a month"),
     ("monthly", r"\bmonthly\b|every (few |couple of |other )?months?|each month|once a month|quarterly|"
                 r"every quarter|a few times a year"),
@@ -92,7 +92,12 @@ _COST_LOW = re.compile(
     r"(don't|do not) care (much )?about (the )?cost|cost is secondary|cost is not a (concern|constraint)|"
     r"budget is (generous|large|fine|not a constraint)|well funded|unlimited budget|no budget constraints?")
 _COST_MED = re.compile(r"\b(moderate(ly)?|reasonable|somewhat|medium) (budget|cost|cost-sensitive|sensitive)|"
+                       r"cost matters moderately|matters moderately|"
                        r"cost matters a bit|cost matters somewhat|within reason")
+_COST_SOFT = re.compile(r"\bbut (?:it'?s |that'?s )?not (?:the )?(?:make or break|main (?:thing|concern|driver)|top "
+                       r"(?:concern|priority)|biggest|critical|everything|deal[- ]?breaker|end of the world)|"
+                       r"\bmoderately\b|a fair (?:amount|bit)|\bsomewhat\b|\ba bit\b|to some (?:extent|degree)|"
+                       r"not the top (?:concern|priority)|within reason")
 _CEILING = [
     ("format", re.compile(r"(inconsistent|unreliable|broken|invalid|malformed|wrong) (format|formats|formatting|json|"
                           r"schema|structure|output)|(json|schema|format|output)\b.{0,30}\b(malformed|invalid|broken)|breaks? the (json|schema|format)|(doesn't|does not|don't|won't) "
@@ -191,23 +196,28 @@ _ADOPT = re.compile(r"^\W*(?:(?:ok(?:ay)?|yes|yeah|great|good|sounds good|alrigh
                     r"take (?:that|it)|keep (?:that|it)|that'?s (?:the plan|what we'?ll do)|lock (?:that|it) in)"
                     r"(?:\W+(?:then|please|thanks))?\W*$")
 
+_ADOPT_IN = re.compile(r"\b(?:go with (?:that|it|this)|let'?s do (?:that|it|this)|adopt (?:that|it|this)|"
+                       r"use that (?:scenario|one|instead)|make (?:that|it) (?:official|the plan)|switch to that|"
+                       r"lock (?:that|it) in)\b")
+
 _FRESH_EXPLICIT = [
     ("realtime", r"\bintraday\b|by the minute|every (?:few )?(?:minutes?|seconds?|hours?)\b|\bhourly\b|"
                  r"\bin real[- ]?time\b|real[- ]?time (?:data|updates|information|prices|pricing|inventory|stock|feeds?)|"
                  r"\blive (?:data|prices|inventory|feeds?)|several times a day|many times a day|multiple times a day"),
-    ("daily", r"\bdaily\b|every (?:single |business |working |week)?day\b|each (?:business |working )?day|"
+    ("daily", r"\bdaily\b|most days|every day or so|every (?:single |business |working |week)?day\b|each (?:business |working )?day|"
               r"every weekday|each weekday|every morning|every night|nightly|every few days|"
               r"(?:several|multiple|a few|2|3|4|5|6|a couple of|couple of|a couple) (?:times|changes|updates) "
               r"(?:a|per) week|(?<!\d)\d+ (?:changes|updates|edits) (?:a|per) week|every 2 days|every couple of days|"
               r"within a day|once a day|a day or so|day to day"),
-    ("weekly", r"\bweekly\b|every (?:other |few |couple of )?weeks?\b|each week|once a week|\bbiweekly\b|fortnightly|"
+    ("weekly", r"\bweekly\b|most weeks|every week or so|every (?:other |few |couple of )?weeks?\b|each week|once a week|\bbiweekly\b|fortnightly|"
                r"every (?:2|two) weeks|each sprint|every sprint|twice a month|once or twice a month|"
                r"(?:2|3|a couple of|a few) times a month|every 1 week"),
     ("monthly", r"\bmonthly\b|every (?:few |couple of |other |2 |3 )?months?\b|each month|once a month|quarterly|"
                 r"every quarter|each quarter|a few times a year|several times a year|(?:2|3|4) times a year|"
                 r"once a quarter|every (?:release|season)"),
     ("yearly", r"\byearly\b|annually|every year|each year|once a year|twice a year|every (?:2|two) years|"
-               r"once every few years|per year|an annual"),
+               r"once every few years|per year|an annual|(?:a few|a couple of|some|occasional|minor|small) (?:tweaks|"
+               r"changes|edits) (?:a|per) year|(?:1|2|3) (?:tweaks|changes|edits) (?:a|per) year"),
 ]
 _FRESH_EXPLICIT_RE = [(v, re.compile(p)) for v, p in _FRESH_EXPLICIT]
 _FRESH_VAGUE = [
@@ -217,7 +227,7 @@ _FRESH_VAGUE = [
         r"\brarely\b|barely (?:ever )?chang|hardly (?:ever )?chang|hardly ever|\bseldom\b|almost never|never chang|"
         r"(?:doesn't|does not|don't|do not|won't|will not) (?:really )?change|\bstatic\b|\bstable\b|\bfixed\b|"
         r"frozen|set in stone|unchanging|pretty much the same|historical|not often|very little|"
-        r"(?:rarely|seldom) updated|for (?:years|a year|(?<!\d)\d+ years)|(?:hasn't|haven't|has not|have not) changed|"
+        r"(?:rarely|seldom) updated|(?:hasn't|haven't|has not|have not) changed|"
         r"same for (?:years|a year)|\blocked\b|nothing (?:here |in it |there )?(?:goes stale|changes|gets updated)|"
         r"never goes stale|doesn't go stale|^\W*never\b|basically never|set by (?:statute|law|regulation)|"
         r"^\W*not much\b|(?:doesn't|does not) change much")),
@@ -359,6 +369,8 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
                 r.set("goal", goal, quote)
     if _COST_LOW.search(t) or re.search(r"rather pay more", t):
         r.set("cost_sensitivity", "low", quote)
+    elif _COST_HIGH.search(t) and _COST_SOFT.search(t):
+        r.set("cost_sensitivity", "medium", quote)
     elif _COST_HIGH.search(t):
         r.set("cost_sensitivity", "high", quote)
     elif _COST_MED.search(t):
@@ -449,8 +461,10 @@ def _freshness(r, t: str, quote: str, pending: str | None) -> None:
     else:
         value = sorted(found)[0][1]
     prev = r.facts.get("freshness")
-    if prev is None or explicit:
-        r.set("freshness", value, quote)
+    prev_explicit = getattr(r, "_fresh_explicit", False)
+    if prev is None or (explicit and (not prev_explicit or _FRESH_LATER.search(t) or r.correction)):
+        r.set("freshness", value, quote)  # an explicit bucket beats a vague word; the first bucket named stays
+        r._fresh_explicit = bool(explicit)
 
 
 def _ceiling(r, t: str, quote: str) -> None:

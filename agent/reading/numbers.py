@@ -22,10 +22,10 @@ MAX_EXPONENT = 15
 
 # ------------------------------------------------------------------------------------------ words
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_VAGUE_COUNT = {"a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3, "few": 3, "several": 5,
+_VAGUE_COUNT = {"a couple of": 2, "a couple": 2, "couple of": 2, "couple": 2, "a few": 3, "few": 3, "several": 5,
                 "a handful of": 5, "some": 3, "many": 5, "a dozen": 12}
 _VAGUE_RE = re.compile(
-    r"\b(a couple of|a couple|couple of|a few|several|a handful of|some|many)\s+(hundred|thousand|million|billion|"
+    r"\b(a couple of|a couple|couple of|couple|a few|several|a handful of|some|many)\s+(hundred|thousand|million|billion|"
     r"dozen)s?\b")
 _PLURAL_SCALES = [  # "tens of thousands of": a value the words support
     (re.compile(r"\bhundreds of thousands(?: of)?\b"), "300000"), (re.compile(r"\btens of thousands(?: of)?\b"), "30000"),
@@ -51,7 +51,7 @@ _FIXED = [
     (re.compile(r"\b(?:a few|few) seconds\b"), "3 secs"), (re.compile(r"\bseveral seconds\b"), "5 secs"),
     (re.compile(r"\bseconds\b"), "secs"), (re.compile(r"(?<=\d)\s?second\b|(?<=\bper )second\b"), " sec"),
 ]
-_PROTECT_ONE = re.compile(r"\bone\b(?!\s*(?:hundred|thousand|million|billion|point|and a half|or\s|to\s|[-\s]?(?:ms|seconds?)\b))")
+_PROTECT_ONE = re.compile(r"\bones\b|\bone\b(?!\s*(?:hundred|thousand|million|billion|point|and a half|or\s|to\s|[-\s]?(?:ms|seconds?)\b))")
 
 
 def _fixed(t: str) -> str:
@@ -75,7 +75,7 @@ def words_to_digits(t: str) -> str:
         t = pattern.sub(repl, t)
     t = _PROTECT_ONE.sub("onє", t)  # "no one", "one of them", "one prompt": not numbers
     t = alpha2digit(t, "en", threshold=0)
-    t = t.replace("onє", "one")
+    t = re.sub(r"\bonє(?=s\b)|(?<=\bon)є(?=s\b)", "one", t).replace("onє", "one")
     # "2 1000" (alpha2digit on "2 thousand"): one number
     t = re.sub(r"(?<![\d.,])(\d+(?:\.\d+)?) (1000000000|1000000|1000|100)(?![\d,.])",
                lambda m: _num_str(float(m.group(1)) * int(m.group(2))), t)

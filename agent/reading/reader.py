@@ -41,8 +41,10 @@ _VOLUME_NOUN = re.compile(rf"^\s?{_W}(?:{_VOLUME})\b")
 _EXAMPLE_NOUN = re.compile(
     rf"^\s?{_W}(?:examples?|pairs?|samples?|annotations?|demonstrations?|demos|labels|shots|training (?:data|rows|"
     rf"examples|items)|input[- ]output|q&a pairs|gold|golden)\b")
-_EXAMPLE_ADJ = r"(?:labell?ed|annotated|graded|approved|verified|curated|reviewed|corrected|hand[- ]?\w+|" \
-               r"human[- ]\w+|gold|golden|checked|vetted|validated|accepted|rated|scored|tagged|paired|edited)"
+_EXAMPLE_ADJ = r"(?:labell?ed|annotated|graded|approved|verified|curated|reviewed|corrected|" \
+               r"(?:hand|human|expert|teacher|lawyer|agent|analyst|staff)[- ]?(?:labell?ed|written|checked|annotated|" \
+               r"curated|made|crafted|picked|reviewed|graded|tagged|verified)|gold|golden|checked|vetted|validated|" \
+               r"accepted|rated|scored|tagged|paired|edited)"
 _EXAMPLE_AFTER = re.compile(rf"^\s?(?:[a-z'/-]+\s){{0,2}}?{_EXAMPLE_ADJ}\b")
 _EXAMPLE_BEFORE = re.compile(
     rf"(?:{_EXAMPLE_ADJ}|examples?|pairs|training (?:set|data)|labell?ed (?:set|data)|dataset)\W{{0,3}}(?:\w+\W+){{0,3}}"
@@ -95,6 +97,13 @@ _ONE_OFF = re.compile(r"\b(?:spent|spend on label\w*|one[- ]off|once|set ?up|upf
                       r"token|1k|1000|thousand|million)|a (?:request|call|query|message|ticket))\b")
 _MONEY_BEFORE = re.compile(r"(?:budget|spend|spending|afford|cap|capped|bill|cost|costs|pay|paying)\W{1,3}"
                            r"(?:\w+\W+){0,3}$")
+_MONEY_TARGET = re.compile(r"(?:under|below|at most|max(?:imum)?|cap(?:ped)? at|limit(?:ed)? to|no more than|"
+                           r"budget(?: is| of)?|afford|target|down to|get it to|bring it to)\W{1,3}(?:\w+\W+){0,2}$")
+_MONEY_NOW = re.compile(r"\b(?:current(?:ly)?|run[- ]rate|right now|today|now|costs? us|we pay|we spend|we're paying|"
+                        r"we are paying|spending|would (?:be|cost)|will cost|at (?:\w+ )?prices)\b")
+_MONEY_CONTEXT = re.compile(r"\$|\bgrand\b|\bdollars?\b|\busd\b|\bbucks\b|\bbudget\b|\bspend|\bcost|\bprice|"
+                            r"\bbill\b|\bfinance\b")
+_RELATIVE_MONEY = re.compile(r"\b(?:a|one) (tenth|fifth|quarter|third|half) of (?:that|it|this|the current|what we pay)")
 _SCALE_AFTER = re.compile(r"^\s?(?:x|times)\b\s?(?:the\s|our\s|more\s)?(?:current\s)?(\w+)")
 
 
@@ -133,6 +142,13 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
             return k
         rate = _RATE.match(after)
         k.kind, k.value = "money", value * (_PER.get(_rate_unit(rate), 1) if rate else 1)
+        k.target = bool(_MONEY_TARGET.search(before))
+        k.field_hint = "current" if _MONEY_NOW.search(t[max(0, q.start - 40):q.end + 30]) and not k.target else ""
+        return k
+    if _MONEY_CONTEXT.search(t) and _MONEY_TARGET.search(before) and not _VOLUME_NOUN.match(after) and \
+            not _CORPUS_NOUN.match(after) and not _EXAMPLE_NOUN.match(after) and not _MS.match(after) \
+            and not _SEC.match(after):
+        k.kind, k.target = "money", True  # "$50k today, finance said max 8k": the cap is money too
         return k
     if _PEOPLE_BEFORE.search(before) or _TEST_BEFORE.search(before) or _DURATION.match(after):
         return k
@@ -145,6 +161,9 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
         example = forced = True  # a count given in answer to the examples question counts examples ("1,200 notes")
     else:
         forced = False
+    if example and not forced and value < 100 and pending != "examples" and re.match(
+            r"^\s?(?:[a-z'/-]+\s){0,2}?labels\b", after) and not _EXAMPLE_AFTER.match(after):
+        return k  # "30 risk labels": the label set, not labelled examples
     if example and not rate and (forced or not (ignore and not _EXAMPLE_AFTER.match(after) and
                                                 not _EXAMPLE_NOUN.match(after))):
         k.kind = "examples"
@@ -167,7 +186,8 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
                 return k  # "each agent handles 40 chats a day": a per-person rate, not the total
             k.kind, k.value = "volume", value * _PER.get(_rate_unit(rate), 1)
             if not volume and pending != "budget" and "volume_month" not in recent and not re.search(
-                    r"traffic|volume|load|usage|throughput|scale|like|about|around|roughly|maybe|~", t):
+                    r"traffic|volume|load|usage|throughput|scale|like|about|around|roughly|maybe|~|what if|grow|"
+                    r"suppose|imagine", t):
                 k.kind = "ignore"
             return k
         k.kind = "volume" if pending == "budget" else "volume?"
@@ -243,7 +263,8 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
     r.correction = bool(L._CORRECTION.search(body_low)) or bool(
         L._CORRECTION_START.match(body_low) and (pending is None or L._CORRECTION_WORDS.search(body_low)))
     whatif = bool(L._WHATIF.search(body_low)) and not r.correction
-    if L._ADOPT.match(body_low):
+    if L._ADOPT.match(body_low) or (len(body_low) <= 160 and L._ADOPT_IN.search(body_low) and not whatif
+                                     and not body_low.rstrip().endswith("?")):
         r.intent = "adopt"
         return r
 
@@ -285,6 +306,7 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
                 low: str) -> None:
     latency: list[tuple[Typed, str]] = []
     bare: list[tuple[Typed, str]] = []
+    money: list[tuple[Typed, str]] = []
     for c in parts:
         kinds = [k for k in c.typed if k.kind != "ignore"]
         # "2,000 examples, not 200": the negated figure goes when another of its kind remains
@@ -306,8 +328,8 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
             elif k.kind == "examples" and "examples" not in r.facts:
                 r.set("examples", k.value, c.quote)
                 r.explicit.add("examples")
-            elif k.kind == "money" and "budget_usd" not in r.facts:
-                r.set("budget_usd", k.value, c.quote)
+            elif k.kind == "money":
+                money.append((k, c.quote))
             elif k.kind == "corpus" and "corpus_tokens" not in r.facts:
                 tokens = k.value * _CORPUS.get(k.unit, 2000)
                 r.set("corpus_tokens", tokens, c.quote)
@@ -320,6 +342,14 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
     if latency:
         k, quote = next((x for x in latency if x[0].target), latency[0])
         r.set("latency_ms", k.value, quote)
+    if money:
+        _money(r, money, low)
+    named = _named_field(low) if r.correction else None
+    if named and bare:
+        k, quote = next((b for b in bare if not b[0].negated), bare[0])
+        if named not in r.facts:
+            r.set(named, k.value, quote)
+        return
     if len(bare) == 1:
         k, quote = bare[0]
         name = _bare_field(pending, recent)
@@ -340,6 +370,32 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
         elif name == "guess" and not numbers_known and (r.correction or L._CORRECTION_START.match(low)):
             r.correction = True
             r.ask("volume_month" if k.value >= 10_000 else "examples", k.value, quote)
+
+
+def _money(r: Reading, money: list[tuple[Typed, str]], low: str) -> None:
+    """The budget is the cap the user names; a current spend above it is a cost that rules out the approach."""
+    target = next((x for x in money if x[0].target), None)
+    current = next((x for x in money if x[0].field_hint == "current" and x is not target), None)
+    rel = _RELATIVE_MONEY.search(low)
+    if target is None and current is not None and rel:
+        share = {"tenth": 0.1, "fifth": 0.2, "quarter": 0.25, "third": 1 / 3, "half": 0.5}[rel.group(1)]
+        target = (Typed(current[0].q, "money", current[0].value * share, target=True), current[1])
+    k, quote = target or money[0]
+    r.set("budget_usd", k.value, quote)
+    if target is not None and current is not None and current[0].value > target[0].value * 1.5:
+        r.set("ceiling", "cost", current[1])  # what it costs today is well over what they can spend
+        r.facts.setdefault("cost_sensitivity", ("high", current[1]))
+
+
+_NAMED = [("examples", re.compile(r"\b(?:examples?|pairs|labell?ed|labels|annotations)\b")),
+          ("volume_month", re.compile(r"\b(?:volume|traffic|requests|chats|messages|queries|calls|tickets|usage)\b")),
+          ("budget_usd", re.compile(r"\b(?:budget|spend|dollars|grand)\b"))]
+
+
+def _named_field(low: str) -> str | None:
+    """The fact a correction names in words ("correction on the examples: it's 3,000")."""
+    hits = [name for name, pattern in _NAMED if pattern.search(low)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _bare_field(pending: str | None, recent: list[str]) -> str | None:
