@@ -77,7 +77,7 @@ SMALL_CORPUS_TOKENS = 5_000  # seed 003: knowledge under ~5,000 tokens fits in t
 
 _COST_HIGH = re.compile(
     r"cost (really )?(matters|is (a |the )?(big |main |real |major )?(concern|issue|priority|constraint|problem))|"
-    r"costs? matters?|tight budget|budget is tight|(?:needs? to|has to|must|should) be cheap|keep it cheap|"
+    r"costs? matters?|tight budget|budget is (?:very |really |pretty |quite )?(?:tight|limited|small|modest)|(?:needs? to|has to|must|should) be cheap|keep it cheap|"
     r"cheap(?:er)? is (?:the priority|better|key)|as cheap as possible|cheapest|too expensive|"
     r"(?:bill|cost|costs|price|spend)\b.{0,20}\b(?:killing|eating|hurting|too high|painful|a problem)|"
     r"(?:something|much|a lot|far) cheaper|want (?:it|that|the bill|costs?) (?:lower|down)|"
@@ -127,7 +127,8 @@ _CITATIONS = re.compile(r"\b(cite|cites|citing|citations?|sources?|traceab\w*|au
 _PERMISSIONS = re.compile(r"\b(permissions?|access control|acls?|different (users|customers|teams|tenants|clients|"
                           r"roles|people) (see|have|get|can see|access)|per[- ](user|customer|tenant|client|team)|"
                           r"multi[- ]tenant|role[- ]based|rbac|only sees? (their|its) own|entitlements?|"
-                          r"their own (data|documents|accounts)|(user|customer)[- ]specific)\b")
+                          r"their own (data|documents|accounts)|(user|customer)[- ]specific|can only see|"
+                          r"(matter|ethical|chinese|information) walls?|need[- ]to[- ]know|staffed on)\b")
 _PRIVACY_STRICT = re.compile(
     r"on[- ]?prem\w*|on premises|self[- ]host\w*|our own (servers|infrastructure|infra|hardware|cloud|data ?cent(er|re)s?|"
     r"gpus?|machines)|(data|eu|us) residency|residency|can't leave|cannot leave|can not leave|must not leave|mustn't "
@@ -290,7 +291,9 @@ _CEILING_MORE = [
         r"too (?:expensive|costly|pricey) to (?:run|scale|serve|use|keep)|way too (?:expensive|costly|pricey)|"
         r"(?:cost|price|bill|spend)\b.{0,50}\b(?:impossible|prohibitive|can'?t afford|rules? (?:it )?out|"
         r"not viable|unsustainable|kills (?:it|us|the)|too high to)|costs? more than (?:the feature|it|we) "
-        r"(?:earns?|makes?|brings?|saves?)|can'?t afford to (?:run|keep|scale)|(?:cost|bill) is (?:killing|eating)")),
+        r"(?:earns?|makes?|brings?|saves?)|can'?t afford to (?:run|keep|scale)|(?:cost|bill) is (?:killing|eating)|"
+        r"(?:accuracy|quality|it|results?|output) (?:is|are|works?) (?:great|fine|good|solid|excellent)\W{0,3} but "
+        r"(?:the )?(?:volume|cost|price|bill|scale)\b")),
 ]
 _DIRECTIONS = [
     ("examples", "more", re.compile(
@@ -394,15 +397,20 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
     m = _PERMISSIONS.search(t)
     if m:
         r.set("permissions", not negated(t, m.start(), 40), quote)
-    elif re.search(r"everyone sees the same|all users see the same|same (?:data|docs|content) for (?:everyone|all)", t):
+    elif re.search(r"everyone sees the same|all users see the same|same (?:data|docs|content) for (?:everyone|all)|"
+                   r"no differences? between (?:users|people|teams)|see all (?:the )?\w+", t):
         r.set("permissions", False, quote)
-    if _PRIVACY_STRICT.search(t) and not re.search(
+    strict = _PRIVACY_STRICT.search(t)
+    cloud_ok = _PRIVACY_STANDARD.search(t) or re.search(r"(?:cloud|hosted|api)\b.{0,30}\b(?:is |are )?(?:fine|ok|okay)\b|"
+                                                         r"\b(?:is|are) approved\b|\bour own (?:azure |aws |gcp )?"
+                                                         r"(?:tenant|subscription|account)\b", t)
+    if strict and cloud_ok and re.fullmatch(r"(?:(?:data|eu|us) )?residency|regulated", strict.group(0)):
+        strict = None  # "cloud is ok under our agreement, with EU residency": a cloud API, kept in region
+    if strict and not re.search(
             r"\b(?:no|not|don't|doesn't|does not|do not)\b (?:need|have) to stay|doesn't have to stay|"
             r"(?:don't|doesn't|do not|does not) need to be (?:on[- ]?prem|self[- ]hosted)", t):
         r.set("privacy", "strict", quote)
-    elif _PRIVACY_STANDARD.search(t) or re.search(r"(?:cloud|hosted|api)\b.{0,30}\b(?:is |are )?(?:fine|ok|okay)\b"
-                                                   r"|doesn't have to stay|(?:no|not|don't|doesn't) (?:need|have) "
-                                                   r"to stay", t):
+    elif cloud_ok or re.search(r"doesn't have to stay|(?:no|not|don't|doesn't) (?:need|have) to stay", t):
         r.set("privacy", "standard", quote)
     elif _PRIVACY_NONE.search(t) or re.search(r"all public|public (?:material|info|information|docs|content)", t):
         r.set("privacy", "none", quote)
@@ -536,13 +544,16 @@ def _latency_words(r, t: str, quote: str, pending: str | None) -> None:
 
 def read_message(r, t: str, quote: str, pending: str | None) -> None:
     """Message-level readings: ceilings that span clauses, the need, answers relative to the pending question."""
-    if "ceiling" not in r.facts or r.facts["ceiling"][0] in ("accuracy", "drift"):
+    if "ceiling" not in r.facts or r.facts["ceiling"][0] in ("accuracy", "drift", "none"):
         for kind, pattern in _CEILING_MORE:
             if pattern.search(t):
                 r.set("ceiling", kind, quote)
                 break
     _need(r, t, quote, pending)
     _relative_to_pending(r, t, quote, pending)
+    if r.facts.get("cost_sensitivity", ("",))[0] == "high" and _COST_SOFT.search(t) and \
+            r.facts.get("ceiling", ("",))[0] != "cost":
+        r.set("cost_sensitivity", "medium", r.facts["cost_sensitivity"][1])  # "matters, but not the main thing"
 
 
 def _need(r, low: str, text: str, pending: str | None) -> None:

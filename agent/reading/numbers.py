@@ -74,7 +74,7 @@ def words_to_digits(t: str) -> str:
     for pattern, repl in _PLURAL_SCALES:
         t = pattern.sub(repl, t)
     t = _PROTECT_ONE.sub("onє", t)  # "no one", "one of them", "one prompt": not numbers
-    t = alpha2digit(t, "en", threshold=0)
+    t = alpha2digit(t, "en", threshold=0).lower()  # it may capitalise a sentence start
     t = re.sub(r"\bonє(?=s\b)|(?<=\bon)є(?=s\b)", "one", t).replace("onє", "one")
     # "2 1000" (alpha2digit on "2 thousand"): one number
     t = re.sub(r"(?<![\d.,])(\d+(?:\.\d+)?) (1000000000|1000000|1000|100)(?![\d,.])",

@@ -74,7 +74,8 @@ _EACH_BEFORE = re.compile(r"\beach\b|\bper (?:person|agent|user|employee|head|re
                           r"\bevery (?:agent|user|person|rep)\b")
 _IGNORE_FIRST = re.compile(r"^\s?-?(?:people|persons?|person|engineers?|agents?|users?|customers?|employees?|staff|"
                            r"analysts?|members?|teams?|classes|categories|intents?|queues?|languages?|fields?|"
-                           r"models?|prompts?|times?|changes?|cases?|tests?)\b")
+                           r"models?|prompts?|times?|changes?|cases?|tests?|columns?|labels|tags|steps?|"
+                           r"languages?|regions?|queues?|buckets|tools?)\b")
 _TEST_BEFORE = re.compile(r"(?:test|eval|evaluation|benchmark|validation|held[- ]out|dev) ?(?:set|suite|harness|"
                           r"sets)?\W{0,3}(?:of|has|with|contains|is|at)?\W{0,3}(?:about|around|roughly|~)?\s?$")
 _PEOPLE_BEFORE = re.compile(r"(?:team|staff|group|squad|headcount|crew|department|org) (?:of|is|has)\s(?:about |"
@@ -157,6 +158,9 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
     volume = _VOLUME_NOUN.match(after)
     corpus = _CORPUS_NOUN.match(after)
     ignore = _IGNORE_NOUN.match(after)
+    if _IGNORE_FIRST.match(after) and pending != "examples" and not _RATE.match(after) and not (
+            _EXAMPLE_AFTER.match(after) or _EXAMPLE_BEFORE.search(before)):
+        return k  # "25 fields from KYC documents": the noun right after the figure is what it counts
     if pending == "examples" and not rate and not example and (volume or corpus) and not _IGNORE_FIRST.match(after):
         example = forced = True  # a count given in answer to the examples question counts examples ("1,200 notes")
     else:
@@ -274,7 +278,7 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
     _quantities(r, parts, pending, recent, whatif, body_low)
     for c in parts:
         L.read_clause(r, c.text, c.quote, pending)
-    norm_all = " ".join(c.text for c in parts)
+    norm_all = _prepare(body)  # the whole message, joining words ("but") that the clause split dropped
     L.read_message(r, norm_all, body.strip(), pending)
     if whatif:
         L.read_scale(r, norm_all)
