@@ -27,6 +27,8 @@ _BEHAVIOUR_WEAK = re.compile(
 _GOALS = [
     ("classification", re.compile(r"\b(classif\w*|categori[sz]\w*|rout(e|ing)|triage|intents?|spam|sentiment|tag(ging)? )")),
     ("extraction", re.compile(r"\b(extract\w*|pars(e|ing)|fields|entities|structured (output|data)|json|convert\w*|"
+                              r"\d+-field|fixed (structure|schema|format|template)|fill (a|the|our) (form|template|"
+                              r"structure|schema)|"
                               r"transform\w*|sql|invoices?)\b")),
     ("style", re.compile(r"\b(tone|voice|style|brand|persona|writing style|copy ?writing|marketing copy)\b")),
     ("major", re.compile(r"\b(domain[- ]specific reasoning|medical coding|legal analysis|reasoning patterns?|"
@@ -104,7 +106,7 @@ _CEILING = [
                           r"(follow|stick to|respect) (the|our) (format|schema|template)|format (is |keeps )?"
                           r"(inconsistent|drifting|breaking)|formats? (come|comes) out (inconsistent|wrong|different)|"
                           r"gets? the (format|json|schema|structure|fields) wrong")),
-    ("drift", re.compile(r"(keeps?|kept|keep on) drifting|\bdrifts?\b|drifting|off[- ]brand|sounds generic|generic tone|"
+    ("drift", re.compile(r"(slides?|slips?|falls?|drifts?|goes|reverts?) back (into|to)|(keeps?|kept|keep on) drifting|\bdrifts?\b|drifting|off[- ]brand|sounds generic|generic tone|"
                          r"(inconsistent|not consistent) (tone|voice|style|behaviou?r|results|outputs?|answers)|"
                          r"inconsistent|(doesn't|does not|won't) (stay|keep) (in|on)|ignores? (the|our) instructions|"
                          r"(prompt|prompting|prompts) (isn't|is not|aren't|are not|wasn't|weren't) (enough|working|"
@@ -291,7 +293,8 @@ _CEILING_MORE = [
         r"too (?:expensive|costly|pricey) to (?:run|scale|serve|use|keep)|way too (?:expensive|costly|pricey)|"
         r"(?:cost|price|bill|spend)\b.{0,50}\b(?:impossible|prohibitive|can'?t afford|rules? (?:it )?out|"
         r"not viable|unsustainable|kills (?:it|us|the)|too high to)|costs? more than (?:the feature|it|we) "
-        r"(?:earns?|makes?|brings?|saves?)|can'?t afford to (?:run|keep|scale)|(?:cost|bill) is (?:killing|eating)|"
+        r"(?:earns?|makes?|brings?|saves?)|can'?t afford to (?:run|keep|scale)|(?:cost|bill) is (?:killing|eating)|unit economics (?:don'?t|do not|doesn'?t|won'?t) work|"
+        r"(?:doesn'?t|don'?t|won'?t) pencil out|"
         r"(?:accuracy|quality|it|results?|output) (?:is|are|works?) (?:great|fine|good|solid|excellent)\W{0,3} but "
         r"(?:the )?(?:volume|cost|price|bill|scale)\b")),
 ]
@@ -506,7 +509,8 @@ def _corpus_words(r, t: str, quote: str, pending: str | None) -> None:
                    r"(?:lots|loads|tons|a lot|quite a lot|plenty|a mountain|mountains|piles?|heaps?|stacks?|a boatload|"
                    r"a truckload|a ton) of (?:\w+ )?(?:docs|documents|content|pages|material|files|pdfs|articles|"
                    r"manuals|reports|contracts)|"
-                   r"(?<!\d)\d{3,} (?:\w+ )?(?:docs|documents|pages|articles|files|pdfs|manuals|policies)", t):
+                   r"(?<!\d)\d{3,} (?:\w+ )?(?:docs|documents|pages|articles|files|pdfs|manuals|policies)"
+                   r"(?! ?(?:a|per|each|every|/) ?(?:day|week|month|year|hour))", t):
         r.set("corpus", "large", quote)
 
 

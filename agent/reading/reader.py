@@ -36,7 +36,8 @@ _VOLUME = (r"requests?|reqs?|queries|query|calls?|api calls|messages?|msgs?|conv
            r"emails?|mails?|transactions?|questions?|lookups?|searches|invocations?|interactions?|sessions?|"
            r"predictions?|classifications?|completions?|generations?|hits|letters?|invoices?|claims?|orders?|"
            r"reviews?|replies|responses|submissions?|cases|contacts|inquiries|enquiries|runs|jobs|events|"
-           r"visits|posts|comments|notes|summaries|reports|forms|applications|calls")
+           r"visits|posts|comments|notes|summaries|reports|forms|applications|calls|lines|alerts|listings|"
+           r"essays|documents|docs|pages|records|items|descriptions|drafts|translations|transcripts")
 _VOLUME_NOUN = re.compile(rf"^\s?{_W}(?:{_VOLUME})\b")
 _EXAMPLE_NOUN = re.compile(
     rf"^\s?{_W}(?:examples?|pairs?|samples?|annotations?|demonstrations?|demos|labels|shots|training (?:data|rows|"
@@ -98,6 +99,9 @@ _ONE_OFF = re.compile(r"\b(?:spent|spend on label\w*|one[- ]off|once|set ?up|upf
                       r"token|1k|1000|thousand|million)|a (?:request|call|query|message|ticket))\b")
 _MONEY_BEFORE = re.compile(r"(?:budget|spend|spending|afford|cap|capped|bill|cost|costs|pay|paying)\W{1,3}"
                            r"(?:\w+\W+){0,3}$")
+_VOLUME_VERB = re.compile(r"\b(?:process|handle|receive|get|see|serve|generate|run|field|ingest|answer|send|"
+                          r"classify|route|tag|summari[sz]e|review|produce|write)\w{0,3}\s(?:about |around |roughly |"
+                          r"maybe |~|some |over |nearly )?$")
 _MONEY_TARGET = re.compile(r"(?:under|below|at most|max(?:imum)?|cap(?:ped)? at|limit(?:ed)? to|no more than|"
                            r"budget(?: is| of)?|afford|target|down to|get it to|bring it to)\W{1,3}(?:\w+\W+){0,2}$")
 _MONEY_NOW = re.compile(r"\b(?:current(?:ly)?|run[- ]rate|right now|today|now|costs? us|we pay|we spend|we're paying|"
@@ -191,7 +195,7 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
             k.kind, k.value = "volume", value * _PER.get(_rate_unit(rate), 1)
             if not volume and pending != "budget" and "volume_month" not in recent and not re.search(
                     r"traffic|volume|load|usage|throughput|scale|like|about|around|roughly|maybe|~|what if|grow|"
-                    r"suppose|imagine", t):
+                    r"suppose|imagine", t) and not _VOLUME_VERB.search(before):
                 k.kind = "ignore"
             return k
         k.kind = "volume" if pending == "budget" else "volume?"
