@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from . import lexicon as L
@@ -112,6 +113,16 @@ _RELATIVE_MONEY = re.compile(r"\b(?:a|one) (tenth|fifth|quarter|third|half) of (
 _SCALE_AFTER = re.compile(r"^\s?(?:x|times)\b\s?(?:the\s|our\s|more\s)?(?:current\s)?(\w+)")
 
 
+_VOLUME_CUE = re.compile(r"traffic|volume|load|usage|throughput|scale|like|about|around|roughly|maybe|~|what if|grow|"
+                         r"suppose|imagine")
+
+
+@lru_cache(maxsize=256)
+def _has(pattern: re.Pattern, t: str) -> bool:
+    """Whole-clause cues, looked up once per clause rather than once per figure (keeps typing linear)."""
+    return pattern.search(t) is not None
+
+
 @dataclass
 class Typed:
     q: Quantity
@@ -138,7 +149,7 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
     if _SEC.match(after) and not _RATE.match(after[after.find(" ", 2):] if " " in after[2:] else ""):
         k.kind, k.value, k.target = "latency", value * 1000, bool(_TARGET.search(before))
         return k
-    if _MIN.match(after) and _LATENCY_CUE.search(t):
+    if _MIN.match(after) and _has(_LATENCY_CUE, t):
         k.kind, k.value, k.target = "latency", value * 60_000, bool(_TARGET.search(before))
         return k
     if q.money or _MONEY_BEFORE.search(before) and not _IGNORE_NOUN.match(after) and not _CORPUS_NOUN.match(after) \
@@ -150,7 +161,7 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
         k.target = bool(_MONEY_TARGET.search(before))
         k.field_hint = "current" if _MONEY_NOW.search(t[max(0, q.start - 40):q.end + 30]) and not k.target else ""
         return k
-    if _MONEY_CONTEXT.search(t) and _MONEY_TARGET.search(before) and not _VOLUME_NOUN.match(after) and \
+    if _has(_MONEY_CONTEXT, t) and _MONEY_TARGET.search(before) and not _VOLUME_NOUN.match(after) and \
             not _CORPUS_NOUN.match(after) and not _EXAMPLE_NOUN.match(after) and not _MS.match(after) \
             and not _SEC.match(after):
         k.kind, k.target = "money", True  # "$50k today, finance said max 8k": the cap is money too
@@ -193,9 +204,8 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
             if _EACH_BEFORE.search(before):
                 return k  # "each agent handles 40 chats a day": a per-person rate, not the total
             k.kind, k.value = "volume", value * _PER.get(_rate_unit(rate), 1)
-            if not volume and pending != "budget" and "volume_month" not in recent and not re.search(
-                    r"traffic|volume|load|usage|throughput|scale|like|about|around|roughly|maybe|~|what if|grow|"
-                    r"suppose|imagine", t) and not _VOLUME_VERB.search(before):
+            if not volume and pending != "budget" and "volume_month" not in recent and not _has(_VOLUME_CUE, t) \
+                    and not _VOLUME_VERB.search(before):
                 k.kind = "ignore"
             return k
         k.kind = "volume" if pending == "budget" else "volume?"
