@@ -27,7 +27,7 @@ TEAM = "T0LEVER"
 class Call:
     method: str
     params: dict[str, Any]
-    at: float = field(default_factory=time.monotonic)
+    at: float = field(default_factory=time.perf_counter)
 
 
 class FakeSlackAPI:
