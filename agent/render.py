@@ -209,11 +209,13 @@ def question_markdown(msg: Message) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- Slack Block Kit
-def recommendation_blocks(rec: Recommendation, max_blocks: int = MAX_BLOCKS) -> list[Block]:
-    """The recommendation as Block Kit blocks (plain dicts), within Slack's limits."""
+def recommendation_blocks(rec: Recommendation, max_blocks: int = MAX_BLOCKS, title: str | None = None) -> list[Block]:
+    """The recommendation as Block Kit blocks (plain dicts), within Slack's limits. ``title`` replaces the header
+    ("Recommendation: <label>"), e.g. for a what-if."""
     n = len(rec.passages)
+    heading = title if title is not None else f"Recommendation: {rec.label}"
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": cut(f"Recommendation: {rec.label}", HEADER_CHARS),
+        {"type": "header", "text": {"type": "plain_text", "text": cut(_one_line(heading), HEADER_CHARS) or ELLIPSIS,
                                     "emoji": False}},
     ]
     head = (f"*Confidence:* {_confidence(rec)}   *Layers:* {escape_mrkdwn(layers_text(rec))}   "

@@ -79,6 +79,14 @@ def _slack_text(text: str, bot_user_id: str | None) -> str:
     return html.unescape(text).strip()
 
 
+def _lead_in(text: str, summary: str) -> str:
+    """What a recommendation message says before the brain's summary (the blocks stand in for the summary)."""
+    text, summary = text.strip(), summary.strip()
+    if summary and text.endswith(summary):
+        return text[: -len(summary)].strip()
+    return text if not summary else ""
+
+
 class LeverSlack:
     """The Bolt app and the work behind it. ``interview`` is an ``agent.Interview`` (or anything with its
     ``start``, ``send``, ``state`` and ``export_markdown``)."""
@@ -208,17 +216,23 @@ class LeverSlack:
             self._post(conv, fallback_text(" ".join(snap.notices)), [context_block(mrkdwn(" ".join(snap.notices)))])
         for i, msg in enumerate(new):
             last = i == len(new) - 1
-            if msg.kind == "recommendation" and snap.recommendation is not None:
-                rec = snap.recommendation
-                blocks = recommendation_blocks(rec, max_blocks=49)
-                blocks.append(context_block(AFTER_RECOMMENDATION))
+            rec = snap.recommendation if msg.kind == "recommendation" else (
+                snap.hypothesis.recommendation if msg.kind == "whatif" and snap.hypothesis else None)
+            if rec is not None and (msg.kind == "recommendation" or rec.summary.strip()):
+                lead = _lead_in(msg.text, rec.summary)
+                # the structured blocks stand in for the brain's summary; what was said before it is kept
+                title = f"What if: {rec.label}" if msg.kind == "whatif" else None
+                blocks = text_sections(mrkdwn(lead)) + recommendation_blocks(rec, max_blocks=48, title=title)
+                if msg.kind == "recommendation":
+                    blocks = fit_blocks(blocks, 49) + [context_block(AFTER_RECOMMENDATION)]
                 self._post(conv, recommendation_fallback(rec), blocks)
-                self._post_report(conv, snap)
-            else:
-                if not (last and snap.pending is not None and msg.kind == "question"):
-                    msg = msg.model_copy(update={"options": []})  # only the open question gets buttons
-                self._post(conv, fallback_text(msg.text),
-                           message_blocks(msg, block_id=f"{QUESTION_BLOCK}:{snap.questions_asked}"))
+                if msg.kind == "recommendation":
+                    self._post_report(conv, snap)
+                continue
+            if not (last and snap.pending is not None and msg.kind == "question"):
+                msg = msg.model_copy(update={"options": []})  # only the open question gets buttons
+            self._post(conv, fallback_text(msg.text),
+                       message_blocks(msg, block_id=f"{QUESTION_BLOCK}:{snap.questions_asked}"))
 
     def _post_report(self, conv: Conversation, snap: Snapshot) -> None:
         try:

@@ -352,6 +352,39 @@ def test_the_report_is_a_thread_reply_when_files_cannot_be_uploaded(make_bot, sl
     assert "*Lever recommendation: RAG" in json.dumps(report["blocks"])
 
 
+def test_a_what_if_posts_its_own_blocks_and_no_report(make_bot, slack_api):
+    """A what-if message (kind "whatif", its recommendation in the snapshot's hypothesis) is shown as blocks under a
+    "What if" header after what was said before the summary; it uploads no report."""
+    from agent.types import Hypothesis, Message
+
+    class WhatIf(Wrapped):
+        def send(self, thread_id, text):
+            snap = self.iv.send(thread_id, text)
+            if not text.startswith("What if"):
+                return snap
+            rec = snap.recommendation.model_copy(update={"label": "Fine-tuning", "strategy": "fine_tuning",
+                                                         "summary": "## The long explanation [1]"})
+            said = Message(role="assistant", kind="whatif", text="**What if** 5,000 examples? Your stated facts are "
+                           "unchanged. Say *go with that* to adopt it.\n\n## The long explanation [1]")
+            return snap.model_copy(update={"messages": snap.messages + [Message(role="user", text=text), said],
+                                           "hypothesis": Hypothesis(quote=text, recommendation=rec)})
+
+    bot = make_bot(WhatIf(Interview(home=Path(os.environ["LEVER_HOME"]))))
+    mention(bot, ANSWERS["need"])
+    assert bot.join(WAIT)
+    for _ in drive(bot, "C0GENERAL", "1000.000100", ANSWERS):
+        assert bot.join(WAIT)
+    uploads = len(slack_api.of("files.completeUploadExternal"))
+    assert uploads == 1
+    reply(bot, "What if we had 5,000 labelled examples?")
+    assert bot.join(WAIT)
+    last = posts(slack_api)[-1]
+    assert header(last) == "What if: Fine-tuning"
+    assert last["blocks"][0]["text"]["text"].startswith("*What if* 5,000 examples? Your stated facts are unchanged.")
+    assert "The long explanation" not in json.dumps(last["blocks"]), "the blocks stand in for the summary"
+    assert len(slack_api.of("files.completeUploadExternal")) == uploads
+
+
 # ---------------------------------------------------------------------------------------------- end to end over HTTP
 @pytest.fixture
 def served(make_bot):
