@@ -125,6 +125,8 @@ class LeverSlack:
         return bool(user) and user != context.bot_user_id
 
     def _on_mention(self, body: dict, event: dict, context: BoltContext) -> None:
+        if not event.get("channel") or not event.get("ts"):
+            return
         if not self._from_a_person(event, context) or not self._fresh(body, event):
             return
         conv = Conversation(_team(body, event), event["channel"], event.get("thread_ts") or event["ts"])
@@ -132,7 +134,7 @@ class LeverSlack:
                                                                                context.bot_user_id), start=True))
 
     def _on_message(self, body: dict, event: dict, context: BoltContext) -> None:
-        if not self._from_a_person(event, context):
+        if not event.get("channel") or not event.get("ts") or not self._from_a_person(event, context):
             return
         direct = event.get("channel_type") == "im"
         text = event.get("text") or ""
@@ -171,7 +173,13 @@ class LeverSlack:
     def _take(self, conv: Conversation, text: str, start: bool) -> None:
         """A person's message in ``conv``: start the interview (``start``) or answer it."""
         tid = conv.thread_id
-        exists = self._exists(tid)
+        try:
+            exists = self._exists(tid)
+        except Exception:
+            log.exception("could not read the interview of %s", conv)
+            if start:  # a reply in some thread that may not be ours stays unanswered rather than get an error
+                self._say(conv, FAILED)
+            return
         if not exists and not start:
             return  # a thread reply where no interview runs
         if exists and not text:
@@ -185,6 +193,10 @@ class LeverSlack:
             snap = self.interview.state(tid)
         except LeverError as exc:
             self._say(conv, str(exc))
+            return
+        except Exception:
+            log.exception("could not read the interview of %s", conv)
+            self._say(conv, FAILED)
             return
         if snap.pending is None or click["block_id"] != f"{QUESTION_BLOCK}:{snap.questions_asked}":
             self._ephemeral(conv, click["user"], STALE)
