@@ -2,19 +2,9 @@
 driven with `langgraph_sdk` in the generic {"role", "content"} shape and through the facade on a RemoteGraph.
 The server is stopped by its pid."""
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CLI = Path(sys.executable).with_name("langgraph")
+from evals.langgraph_dev import CLI, clean_copy, serve
 
 pytestmark = [
     pytest.mark.skipif(not CLI.exists(), reason="langgraph-cli[inmem] is not installed (it is in the test extra)"),
@@ -32,53 +22,10 @@ ANSWERS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    copy = tmp_path_factory.mktemp("clean-copy")
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
-    if not files:  # not a git checkout: copy the tree
-        files = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_file()
-                 and not {".git", ".venv", "__pycache__"} & set(p.relative_to(ROOT).parts)]
-    for name in files:
-        src = ROOT / name
-        if src.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, copy / name)
-    port = free_port()
-    log = open(copy / "server.log", "w")
-    env = dict(os.environ, LEVER_HOME=str(copy / "home"), LANGGRAPH_NO_BROWSER="1")
-    env.pop("ANTHROPIC_API_KEY", None)
-    proc = subprocess.Popen([str(CLI), "dev", "--host", "127.0.0.1", "--port", str(port), "--no-browser",
-                             "--no-reload", "--config", "langgraph.json"], cwd=copy, stdout=log,
-                            stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    import httpx
-
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{url}/ok", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            log.close()
-            pytest.fail("langgraph dev did not start:\n" + (copy / "server.log").read_text()[-3000:])
-        time.sleep(0.5)
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    log.close()
+    with serve(clean_copy(tmp_path_factory.mktemp("clean-copy"))) as (url, _log):
+        yield url
 
 
 def test_a_generic_chat_client_drives_an_interview_to_a_recommendation(server):
