@@ -1,9 +1,6 @@
-"""The Slack bot as a stateless client of LangGraph Server: `langgraph dev` on loopback (the server fixture of
-test_server.py, stopped by its pid), the Slack Web API as the loopback fake. Two bot replicas share one server:
+"""The Slack bot as a stateless client of LangGraph Server: `langgraph dev` on loopback (started from a clean
+copy by evals.langgraph_dev, stopped by its pid), the Slack Web API as the loopback fake. Two bot replicas share one server:
 a thread started through one is answered through the other."""
-
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -16,9 +13,8 @@ from agent import Interview  # noqa: E402
 from slackbot import LeverSlack, thread_key  # noqa: E402
 from slackbot.testing import TEAM, FakeSlackAPI, action_request, click_payload, event_request, mention_event, \
     message_event  # noqa: E402
-from test_server import server  # noqa: E402,F401 - the module-scoped `langgraph dev` fixture
+from evals.langgraph_dev import CLI, clean_copy, serve  # noqa: E402
 
-CLI = Path(sys.executable).with_name("langgraph")
 SECRET = "test-signing-secret"
 WAIT = 120
 
@@ -28,7 +24,13 @@ pytestmark = [
 ]
 
 
-def test_two_stateless_replicas_share_interviews_on_a_server(server, tmp_path):  # noqa: F811
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serve(clean_copy(tmp_path_factory.mktemp("clean-copy"))) as (url, _log):
+        yield url
+
+
+def test_two_stateless_replicas_share_interviews_on_a_server(server, tmp_path):
     api = FakeSlackAPI().start()
     replicas = []
     try:
