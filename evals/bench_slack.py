@@ -28,6 +28,7 @@ from agent.brains import OfflineBrain
 from evals.bench_retrieval import pct
 from evals.runner import SCENARIO_DIR, load_scenarios
 from slackbot import LeverSlack, thread_key
+from slackbot.app import FAILED
 from slackbot.cli import http_server
 from slackbot.testing import TEAM, FakeSlackAPI, event_request, mention_event, message_event
 
@@ -116,9 +117,10 @@ def bench_throughput(api: FakeSlackAPI, home: Path, count: int, workers: int) ->
                 turn_ms.append((posted[before] - t_ack) * 1000)
     wall = time.perf_counter() - started
     turn_ms.sort()
+    failed = [p for p in api.of("chat.postMessage") if p.get("text") == FAILED or "couldn't" in p.get("text", "")]
     print(f"throughput ({count} interviews from the eval scenarios, {workers} workers, in process): "
           f"{count / wall:.1f} interviews/s ({wall:.2f} s wall, {recommendations} recommendations, "
-          f"{len(api.of('files.completeUploadExternal'))} reports uploaded)")
+          f"{len(api.of('files.completeUploadExternal'))} reports uploaded, {len(failed)} failed turns)")
     if turn_ms:
         print(f"  answer acknowledged -> next post in its thread: p50 {pct(turn_ms, .5):.1f} ms  "
               f"p95 {pct(turn_ms, .95):.1f} ms  ({len(turn_ms)} turns)")

@@ -95,6 +95,10 @@ class LeverSlack:
                  signing_secret: str | None = None, workers: int = 4, upload_reports: bool = True,
                  **app_options: Any) -> None:
         self.interview = interview
+        library = getattr(interview, "library", None)
+        if library is not None and not getattr(interview, "server", None):
+            # build the knowledge index now: its first build is not safe to run from turns running side by side
+            library.search("warm up", 1)
         self.work = ThreadQueues(workers)
         self.seen = Seen()
         self.upload_reports = upload_reports
