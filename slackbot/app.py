@@ -27,8 +27,16 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from agent import LeverError, Message, Snapshot
 from agent.render import (
-    REPLY_ACTION_PREFIX, context_block, fallback_text, fit_blocks, message_blocks, mrkdwn, recommendation_blocks,
-    recommendation_fallback, recommendation_markdown, text_sections,
+    REPLY_ACTION_PREFIX,
+    context_block,
+    fallback_text,
+    fit_blocks,
+    message_blocks,
+    mrkdwn,
+    recommendation_blocks,
+    recommendation_fallback,
+    recommendation_markdown,
+    text_sections,
 )
 
 from .work import Seen, ThreadQueues

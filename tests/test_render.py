@@ -4,14 +4,23 @@ import json
 import re
 
 import pytest
-
-from agent.render import (
-    BUTTON_CHARS, HEADER_CHARS, MAX_BLOCKS, REPLY_ACTION_PREFIX, SECTION_CHARS, VALUE_CHARS, cut, mrkdwn,
-    question_blocks, question_markdown, recommendation_blocks, recommendation_markdown,
-)
-from agent.types import Change, CostLine, Message, Passage, Reason, Recommendation, StrategyScore
 from conftest import finished_thread
 
+from agent.render import (
+    BUTTON_CHARS,
+    HEADER_CHARS,
+    MAX_BLOCKS,
+    REPLY_ACTION_PREFIX,
+    SECTION_CHARS,
+    VALUE_CHARS,
+    cut,
+    mrkdwn,
+    question_blocks,
+    question_markdown,
+    recommendation_blocks,
+    recommendation_markdown,
+)
+from agent.types import Change, CostLine, Message, Passage, Reason, Recommendation, StrategyScore
 
 
 def passage(i: int, url: str = "") -> Passage:
@@ -76,7 +85,7 @@ def test_markdown_has_every_part_and_numbers_sources_to_match_the_markers():
                     "### First steps", "### What would change it", "### Assumptions", "### Sources"):
         assert heading in md
     sources = md.split("### Sources", 1)[1]
-    numbered = re.findall(r"^(\d+)\. (.+)$", sources, re.M)
+    numbered = re.findall(r"^(\d+)\. (.+)$", sources, re.MULTILINE)
     assert [int(n) for n, _ in numbered] == [1, 2, 3]
     assert "<https://example.org/one>" in numbered[0][1]
     why = md.split("### Why", 1)[1].split("### Trade-offs", 1)[0]

@@ -15,16 +15,24 @@ import pytest
 
 pytest.importorskip("slack_bolt")
 
-from slack_bolt import BoltRequest  # noqa: E402
-from slack_sdk import WebClient  # noqa: E402
+from conftest import ANSWERS
+from slack_bolt import BoltRequest
+from slack_sdk import WebClient
 
-from agent import Interview, LeverError  # noqa: E402
-from conftest import ANSWERS  # noqa: E402
-from slackbot import LeverSlack, thread_key  # noqa: E402
-from slackbot.app import FAILED, STALE  # noqa: E402
-from slackbot.cli import http_server, main  # noqa: E402
-from slackbot.testing import (  # noqa: E402
-    BOT_ID, BOT_USER, TEAM, FakeSlackAPI, action_request, click_payload, event_request, mention_event, message_event,
+from agent import Interview, LeverError
+from slackbot import LeverSlack, thread_key
+from slackbot.app import FAILED, STALE
+from slackbot.cli import http_server, main
+from slackbot.testing import (
+    BOT_ID,
+    BOT_USER,
+    TEAM,
+    FakeSlackAPI,
+    action_request,
+    click_payload,
+    event_request,
+    mention_event,
+    message_event,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,14 +6,21 @@ import pytest
 
 pytest.importorskip("slack_bolt")
 
-from slack_bolt import BoltRequest  # noqa: E402
-from slack_sdk import WebClient  # noqa: E402
+from slack_bolt import BoltRequest
+from slack_sdk import WebClient
 
-from agent import Interview  # noqa: E402
-from slackbot import LeverSlack, thread_key  # noqa: E402
-from slackbot.testing import TEAM, FakeSlackAPI, action_request, click_payload, event_request, mention_event, \
-    message_event  # noqa: E402
-from evals.langgraph_dev import CLI, clean_copy, serve  # noqa: E402
+from agent import Interview
+from evals.langgraph_dev import CLI, clean_copy, serve
+from slackbot import LeverSlack, thread_key
+from slackbot.testing import (
+    TEAM,
+    FakeSlackAPI,
+    action_request,
+    click_payload,
+    event_request,
+    mention_event,
+    message_event,
+)
 
 SECRET = "test-signing-secret"
 WAIT = 120
