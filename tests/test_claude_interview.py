@@ -64,9 +64,9 @@ def test_a_whole_interview_driven_by_claude_reaches_a_cited_recommendation(api_k
         assert {u.purpose for u in snap.usage} == {"understand", "question", "explain"}
         assert len(snap.usage) == len(fake.bodies)
         assert snap.session_usd == pytest.approx(sum(u.usd for u in snap.usage)) and snap.session_usd > 0
-        summary = snap.messages[-1].text
+        summary = rec.summary
         assert "retrieval keeps answers current. [1]" in summary and "### Sources" in summary
-        assert rec.summary == summary
+        assert snap.messages[-1].text.endswith(summary)
         assert "".join(streamed) == summary, "the explanation streamed through LangGraph's custom stream"
     finally:
         iv.close()
@@ -160,3 +160,31 @@ def test_the_key_comes_from_the_environment_and_never_reaches_a_log_line(api_key
 def test_importing_the_interview_does_not_import_anthropic():
     code = "import sys, agent, agent.brains, agent.interview; sys.exit('anthropic' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+# --------------------------------------------------------------------------- evals --brain claude
+def test_evals_with_the_claude_brain_and_no_key_say_so_and_exit_2(capsys):
+    from evals.__main__ import main
+
+    assert main(["--brain", "claude"]) == 2
+    assert "ANTHROPIC_API_KEY" in capsys.readouterr().err
+
+
+def test_evals_with_the_claude_brain_report_tokens_and_cost_per_scenario(api_key, tmp_path, monkeypatch, capsys):
+    import agent.brains
+    from evals.__main__ import main
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "one.yaml").write_text(
+        "id: claude-support-docs\nopening: \"" + ANSWERS["need"] + "\"\nanswers:\n"
+        + "".join(f"  {k}: \"{v}\"\n" for k, v in ANSWERS.items() if k != "need")
+        + "expect:\n  strategy: rag\n", encoding="utf-8")
+    fake = FakeClaude(scripted(READINGS))
+    monkeypatch.setattr(agent.brains, "choose_brain",
+                        lambda kind: (ClaudeBrain(http_client=fake.client()), ["Using Claude (mocked)."]))
+    assert main(["--brain", "claude", "--scenarios", str(folder)]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("PASS  claude-support-docs"))
+    assert "tokens in" in line and "$0.0" in line
+    assert "brain: claude" in out and "cost $" in out and fake.bodies
