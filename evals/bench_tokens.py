@@ -25,6 +25,7 @@ from typing import Any
 
 CHARS_PER_TOKEN = 4
 TARGET = 0.25
+MIN_CACHEABLE = 512  # tokens: the shortest prefix the Claude 5.5 models cache (shorter prefixes are sent in full)
 FOLLOW_UP = "How much latency does retrieval add to each answer?"
 CORPUS = Path(__file__).resolve().parents[1] / "knowledge" / "corpus"
 
@@ -143,7 +144,7 @@ def main() -> int:
         messages = [m.model_dump() for m in snap.messages] if snap else result.transcript
         bodies = fake.bodies[start:]
         ours = sum(request_chars(b)[0] for b in bodies)
-        cached = sum(request_chars(b)[1] for b in bodies)
+        cached = sum(p for b in bodies if tokens(p := request_chars(b)[1]) >= MIN_CACHEABLE)
         # Baseline: each user turn is one call carrying the whole corpus and the conversation up to that turn.
         base, convo, turns = 0, 0, 0
         for m in messages:
@@ -171,8 +172,8 @@ def main() -> int:
     print(f"input tokens per interview: ours {ours:,.0f}, baseline {base:,.0f}, ratio {ours / base:.1%} "
           f"(per scenario {min(ratios):.1%} to {max(ratios):.1%}); target <= {TARGET:.0%}: "
           f"{'met' if ours / base <= TARGET else 'NOT met'}")
-    print(f"of ours, the cacheable prefix (system prompts and schema): {cached:,.0f} tokens per interview "
-          f"({cached / ours:.0%}); billed at the cache-read rate after the first call of each kind")
+    print(f"of ours, cacheable prefixes (system prompt and schema, where at least {MIN_CACHEABLE} tokens): "
+          f"{cached:,.0f} tokens per interview ({cached / ours:.0%}), read from the cache after the first call")
     return 0
 
 

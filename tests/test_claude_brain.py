@@ -227,3 +227,17 @@ def test_follow_up_answers_cite_the_retrieved_passages(api_key):
 def test_a_follow_up_with_nothing_retrieved_makes_no_call(api_key):
     fake = FakeClaude()
     assert "couldn't find" in brain(fake).answer("What about quantum?", [], None) and fake.bodies == []
+
+
+def test_events_belong_to_the_thread_that_made_the_call(api_key):
+    import threading
+
+    fake = FakeClaude().then(reply(reading(), input_tokens=11), reply(reading(), input_tokens=22))
+    b = brain(fake)
+    b.understand("hello", None, Profile())
+    seen: list = []
+    t = threading.Thread(target=lambda: (b.understand("hi", None, Profile()), seen.extend(b.take_events())))
+    t.start()
+    t.join()
+    assert [e["input_tokens"] for e in seen] == [22]
+    assert [e["input_tokens"] for e in b.take_events()] == [11]

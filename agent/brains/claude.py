@@ -17,6 +17,7 @@ import html
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -306,9 +307,10 @@ class ClaudeBrain:
     def __init__(self, settings: ClaudeSettings | None = None, http_client: Any = None) -> None:
         self.settings = settings or ClaudeSettings.from_env()
         self._offline = OfflineBrain()
-        self._events: list[dict[str, Any]] = []
-        self._disabled: str | None = None  # why the session went offline
-        self._last_usage: dict[str, Any] | None = None
+        # Events and the last reply's usage belong to the thread that made the call: front ends may run turns of
+        # different conversations at once, and each graph node drains what its own calls produced.
+        self._local = threading.local()
+        self._disabled: str | None = None  # why the session went offline (shared: the key is the same)
         self.client = anthropic.Anthropic(
             base_url=self.settings.base_url, timeout=self.settings.timeout_s, max_retries=self.settings.max_retries,
             http_client=http_client, middleware=[self._keep_usage],
@@ -323,8 +325,22 @@ class ClaudeBrain:
         return self._disabled is not None
 
     # ------------------------------------------------------------------ events
+    @property
+    def _events(self) -> list[dict[str, Any]]:
+        if not hasattr(self._local, "events"):
+            self._local.events = []
+        return self._local.events
+
+    @property
+    def _last_usage(self) -> dict[str, Any] | None:
+        return getattr(self._local, "last_usage", None)
+
+    @_last_usage.setter
+    def _last_usage(self, value: dict[str, Any] | None) -> None:
+        self._local.last_usage = value
+
     def take_events(self) -> list[dict[str, Any]]:
-        events, self._events = self._events, []
+        events, self._local.events = self._events, []
         return events
 
     def _notice(self, text: str) -> None:
