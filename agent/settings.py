@@ -6,7 +6,7 @@
 | ``ANTHROPIC_BASE_URL``            | the SDK's default    | a gateway or proxy in front of the Claude API         |
 | ``LEVER_CLAUDE_MODEL``            | ``claude-sonnet-5-5``| explanations and follow-up answers (cited, streamed)  |
 | ``LEVER_CLAUDE_UNDERSTAND_MODEL`` | ``claude-haiku-5-5`` | understanding answers and phrasing questions          |
-| ``LEVER_CLAUDE_EFFORT``           | ``low``              | ``output_config.effort``: low, medium, high, xhigh, max (empty: the model's default) |
+| ``LEVER_CLAUDE_EFFORT``           | ``low``              | ``output_config.effort`` (low ... max; empty: default)|
 | ``LEVER_CLAUDE_TIMEOUT``          | ``30``               | seconds per HTTP attempt                              |
 | ``LEVER_CLAUDE_MAX_RETRIES``      | ``2``                | the SDK's retries on 429, 5xx, 529 and timeouts        |
 | ``LEVER_CLAUDE_MAX_TOKENS``       | ``1500``             | output limit of an explanation or answer              |
@@ -56,7 +56,7 @@ class ClaudeSettings:
     base_url: str | None = None
 
     @classmethod
-    def from_env(cls) -> "ClaudeSettings":
+    def from_env(cls) -> ClaudeSettings:
         d = cls()
         effort = os.environ.get("LEVER_CLAUDE_EFFORT", d.effort or "").strip().lower()
         return cls(

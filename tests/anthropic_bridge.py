@@ -122,7 +122,7 @@ class FakeClaude:
             raise AssertionError("no reply queued for this request")
         return self.responder(body)
 
-    def then(self, *responses: httpx.Response | Exception) -> "FakeClaude":
+    def then(self, *responses: httpx.Response | Exception) -> FakeClaude:
         self.queue.extend(responses)
         return self
 

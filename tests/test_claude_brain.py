@@ -1,8 +1,18 @@
 """The Claude brain against a mocked Messages API: what it sends, and what it does with the replies."""
 
 import pytest
+from anthropic_bridge import (
+    FakeClaude,
+    api_key,  # noqa: F401  (fixture)
+    cite,
+    reading,
+    reply,
+    search_results,
+    stream,
+    user_message,
+    user_text,
+)
 
-from anthropic_bridge import FakeClaude, api_key, cite, reading, reply, search_results, stream, user_message, user_text  # noqa: F401
 from agent.brains.claude import ClaudeBrain, load_claude_pricing, markers, passage_number, supported, usd
 from agent.settings import ClaudeSettings
 from agent.topics import TOPICS

@@ -2,14 +2,14 @@
 
 import httpx
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
-
 from anthropic_bridge import FakeClaude, api_key, error, reading, reply, scripted, stream  # noqa: F401
+from langgraph.checkpoint.memory import InMemorySaver
+from test_claude_brain import recommendation
+
 from agent import Interview
 from agent.brains.claude import ClaudeBrain
 from agent.settings import ClaudeSettings
 from agent.types import Profile
-from test_claude_brain import recommendation
 
 TEXT = "The docs change weekly"
 
@@ -153,3 +153,11 @@ def test_each_failure_ends_in_a_usable_turn_and_keeps_the_message(api_key, tmp_p
             assert snap.brain == "offline"
     finally:
         iv.close()
+
+
+def test_a_rejected_request_names_the_apis_reason(api_key):
+    fake = FakeClaude().then(error(400, "invalid_request_error", "output_config.effort: not supported"))
+    b = brain(fake)
+    assert b.understand(TEXT, "freshness", Profile()).facts["freshness"][0] == "weekly"
+    (said,) = notices(b)
+    assert "HTTP 400" in said and "effort: not supported" in said and b.name == "claude"

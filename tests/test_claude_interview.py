@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from anthropic_bridge import KEY, FakeClaude, api_key, error, purpose, reading, reply, scripted  # noqa: F401
 from langgraph.checkpoint.memory import InMemorySaver
 
-from anthropic_bridge import KEY, FakeClaude, api_key, error, purpose, reading, reply, scripted  # noqa: F401
 from agent import Interview
 from agent.brains import OfflineBrain, choose_brain
 from agent.brains.claude import ClaudeBrain

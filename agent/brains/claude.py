@@ -397,12 +397,16 @@ class ClaudeBrain:
         except anthropic.RateLimitError:
             failure, disable = ("Claude's rate limit was reached, even after retrying; this turn used the offline "
                                 "brain."), False
+        except anthropic.BadRequestError as exc:
+            failure, disable = (f"Claude rejected the request (HTTP 400: {_api_message(exc)}); this turn used the "
+                                "offline brain."), False
         except anthropic.APIStatusError as exc:
             what = "overloaded" if exc.status_code == 529 else f"unavailable (HTTP {exc.status_code})"
             failure, disable = f"Claude is {what}; this turn used the offline brain.", False
         except ValidationError:
-            failure, disable = ("Claude's reading of that message was incomplete; I used the offline rules for "
-                                "it."), False
+            failure, disable = ("Claude's reading of that message was incomplete; I used the offline rules for it."
+                                if purpose == "understand" else
+                                "Claude's reply could not be read; this turn used the offline brain."), False
         except Exception as exc:  # never crash a turn over the optional brain
             log.warning("Claude %s call failed: %s", purpose, type(exc).__name__)
             failure, disable = f"Claude failed ({type(exc).__name__}); this turn used the offline brain.", False
@@ -593,6 +597,13 @@ class ClaudeBrain:
 
 
 # --------------------------------------------------------------------------------------------- pure helpers
+def _api_message(exc: Any) -> str:
+    """The API's own words for an error (no request data, no headers), shortened."""
+    body = getattr(exc, "body", None)
+    message = body.get("error", {}).get("message") if isinstance(body, dict) else None
+    return _clip(str(message or type(exc).__name__), 160)
+
+
 def _clip(text: str, limit: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
