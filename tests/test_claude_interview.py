@@ -110,6 +110,13 @@ def test_interview_takes_a_brain_kind(api_key, tmp_path):
     iv = Interview(home=tmp_path / "home", brain="offline")
     assert iv.brain_name == "offline"
     iv.close()
+    iv = Interview(home=tmp_path / "home2", brain="auto")  # a key is set: Claude (nothing is sent yet)
+    try:
+        assert iv.brain_name == "claude" and "Using Claude" in iv.startup_notices[0]
+        snap = iv.start()
+        assert snap.pending.id == "need" and "offline" not in snap.messages[-1].text, "the opening needs no call"
+    finally:
+        iv.close()
 
 
 def test_settings_come_from_the_environment(monkeypatch):
