@@ -29,7 +29,8 @@ from typing import Annotated, Any, Literal, TypedDict
 
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
-from langgraph.types import interrupt
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command, interrupt
 
 from knowledge.types import Passage
 
@@ -605,7 +606,39 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
     g.add_conditional_edges("answer", _safe_router(after_answer, lambda s: "wait"))
     g.add_edge("wait", "understand")
     g.add_edge("finish", END)
-    return g.compile(checkpointer=checkpointer)
+    compiled = g.compile(checkpointer=checkpointer)
+    compiled.__class__ = InterviewGraph
+    return compiled
+
+
+def _waiting(snapshot: Any) -> bool:
+    return bool(getattr(snapshot, "interrupts", ())) or any(
+        getattr(t, "interrupts", ()) for t in getattr(snapshot, "tasks", ()))
+
+
+def _as_message(command: Command) -> dict:
+    return {"messages": [{"role": "user", "text": message_text(command.resume)}]}
+
+
+class InterviewGraph(CompiledStateGraph):
+    """The compiled interview. A client that resumes a thread which is not waiting for an answer (a finished
+    interview, or one never started) has its text taken as a new message instead of failing: the graph treats
+    ``Command(resume=text)`` and ``{"messages": [text]}`` alike whenever there is no question to resume."""
+
+    def _resumable(self, input: Any) -> bool:
+        return (isinstance(input, Command) and input.resume is not None and not input.goto and input.update is None
+                and self.checkpointer is not None)
+
+    def stream(self, input: Any, config: Any = None, **kwargs: Any):
+        if self._resumable(input) and not _waiting(self.get_state(config)):
+            input = _as_message(input)
+        return super().stream(input, config, **kwargs)
+
+    async def astream(self, input: Any, config: Any = None, **kwargs: Any):
+        if self._resumable(input) and not _waiting(await self.aget_state(config)):
+            input = _as_message(input)
+        async for item in super().astream(input, config, **kwargs):
+            yield item
 
 
 def turn_payload(state: InterviewState) -> dict:

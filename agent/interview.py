@@ -189,6 +189,14 @@ class Interview:
     def _config(self, thread_id: str) -> dict:
         return {"configurable": {"thread_id": thread_id}}
 
+    def _tid(self, thread_id: str) -> str:
+        """A server only takes UUIDs as thread ids: any other key maps to a stable one."""
+        if self._remote is None:
+            return thread_id
+        from .remote import server_thread_id
+
+        return server_thread_id(thread_id)
+
     def _lock(self, thread_id: str) -> threading.RLock:
         with self._locks_guard:
             lock = self._locks.get(thread_id)
@@ -270,11 +278,16 @@ class Interview:
     def start(self, opening: str | None = None, on_text: Callable[[str], None] | None = None,
               thread_id: str | None = None) -> Snapshot:
         """A new interview (or, for an existing ``thread_id``, its state, after taking ``opening`` as a message)."""
-        thread_id = thread_id or uuid.uuid4().hex[:12]
+        thread_id = self._tid(thread_id or uuid.uuid4().hex[:12])
         notices: list[str] = []
         if opening is not None:
             opening, notices = clean_text(opening)
         with self._lock(thread_id):
+            if self._remote is not None:
+                try:
+                    self._remote.ensure_thread(thread_id)
+                except Exception as exc:
+                    raise LeverError(self._remote.explain(exc, thread_id)) from exc
             existing = self._get_state(self.graph, thread_id)
             if existing.values:
                 if opening:
@@ -285,8 +298,6 @@ class Interview:
                 self._touch(thread_id, opening=opening)  # listed before the run: a crash inside it still shows
             else:
                 payload = {"messages": []}
-            if self._remote is not None:
-                self._remote.ensure_thread(thread_id)
             self._run(payload, thread_id, on_text)
             snap = self.state(thread_id)
         return snap.model_copy(update={"notices": notices + snap.notices})
@@ -297,6 +308,7 @@ class Interview:
         cleaned, notices = clean_text(text)
         if not cleaned:
             raise LeverError("That message was empty; type an answer, a question, or 'done'.")
+        thread_id = self._tid(thread_id)
         with self._lock(thread_id):
             self._adopt_read_only(thread_id)
             current = self._get_state(self.graph, thread_id)
@@ -320,6 +332,7 @@ class Interview:
 
     def state(self, thread_id: str) -> Snapshot:
         """The conversation as stored. Readers never wait behind a turn (they have their own connection)."""
+        thread_id = self._tid(thread_id)
         graph = self.reader
         current = self._get_state(graph, thread_id)
         values = current.values
@@ -409,6 +422,7 @@ class Interview:
         return next((s for s in self.list() if s.thread_id == thread_id), None)
 
     def delete(self, thread_id: str) -> None:
+        thread_id = self._tid(thread_id)
         if self._remote is not None:
             self._remote.delete(thread_id)
             return
