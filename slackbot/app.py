@@ -95,6 +95,12 @@ def _lead_in(text: str, summary: str) -> str:
     return text if not summary else ""
 
 
+def _change_note(summary: str) -> str:
+    """What a re-run summary says before its verdict heading ("That changes the answer: ..." / "Still ...")."""
+    head, found, _ = summary.partition("## Recommendation")
+    return head.strip() if found else ""
+
+
 class LeverSlack:
     """The Bolt app and the work behind it. ``interview`` is an ``agent.Interview`` (or anything with its
     ``start``, ``send``, ``state`` and ``export_markdown``)."""
@@ -243,7 +249,7 @@ class LeverSlack:
             rec = snap.recommendation if msg.kind == "recommendation" else (
                 snap.hypothesis.recommendation if msg.kind == "whatif" and snap.hypothesis else None)
             if rec is not None and (msg.kind == "recommendation" or rec.summary.strip()):
-                lead = _lead_in(msg.text, rec.summary)
+                lead = "\n\n".join(x for x in (_lead_in(msg.text, rec.summary), _change_note(rec.summary)) if x)
                 # the structured blocks stand in for the brain's summary; what was said before it is kept
                 title = f"What if: {rec.label}" if msg.kind == "whatif" else None
                 blocks = text_sections(mrkdwn(lead)) + recommendation_blocks(rec, max_blocks=48, title=title)

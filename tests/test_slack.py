@@ -360,6 +360,27 @@ def test_the_report_is_a_thread_reply_when_files_cannot_be_uploaded(make_bot, sl
     assert "*Lever recommendation: RAG" in json.dumps(report["blocks"])
 
 
+def test_a_new_recommendation_says_what_changed_before_its_blocks(make_bot, slack_api):
+    bot = make_bot()
+    mention(bot, ANSWERS["need"])
+    assert bot.join(WAIT)
+    for _ in drive(bot, "C0GENERAL", "1000.000100", ANSWERS):
+        assert bot.join(WAIT)
+    reply(bot, "Correction: the documents hardly ever change")
+    assert bot.join(WAIT)
+    last = posts(slack_api)[-1]
+    assert header(last).startswith("Recommendation: ")
+    before = []
+    for block in last["blocks"]:
+        if block["type"] == "header":
+            break
+        before.append(block["text"]["text"])
+    said = "\n".join(before)
+    assert "That changes the answer" in said or "*Still " in said
+    assert "## " not in said and "**" not in said
+    assert len(slack_api.of("files.completeUploadExternal")) == 2, "a new recommendation comes with a new report"
+
+
 def test_a_what_if_posts_its_own_blocks_and_no_report(make_bot, slack_api):
     """A what-if message (kind "whatif", its recommendation in the snapshot's hypothesis) is shown as blocks under a
     "What if" header after what was said before the summary; it uploads no report."""
