@@ -27,6 +27,7 @@ def monthly_costs(profile: Profile, self_hosted: bool = False, pricing: dict | N
     p = pricing or load_pricing()
     t, m = p["tokens"], p["models"]
     volume = int(profile.value("volume_month") or DEFAULT_VOLUME)
+    volume_assumed = profile.volume_month is None or profile.volume_month.status == "assumed"
     need = profile.value("need", "knowledge")
     knowledge_in_prompt = t["knowledge_in_prompt"] if need in ("knowledge", "both") else 0
     examples_in_prompt = t["system_prompt_with_examples"] if need in ("behaviour", "both") else t["system_prompt_small"]
@@ -51,7 +52,7 @@ def monthly_costs(profile: Profile, self_hosted: bool = False, pricing: dict | N
     lines = []
     for strategy in STRATEGIES:
         model, tokens_in, fixed, note = shapes[strategy]
-        notes = [note, f"{volume:,} requests a month" + ("" if profile.known("volume_month") else " (assumed)")]
+        notes = [note, f"{volume:,} requests a month" + (" (assumed)" if volume_assumed else "")]
         if self_hosted:
             servers = max(1, math.ceil(volume / SELF_HOSTED_REQUESTS_PER_SERVER))
             tokens = 0.0

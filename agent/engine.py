@@ -7,7 +7,7 @@ passages supporting it. No LLM takes part: the same facts always give the same r
 **Choosing.** Every strategy starts from ``PRIOR`` and adds the weights of the rules that fire; the highest total
 wins. A tie (totals within ``NEAR_TIE`` of the top, i.e. equal) goes to the option that is cheaper to run (lowest
 monthly cost in the cost model) when cost matters (cost matters a lot, cost is the top priority, cost is what is
-wrong with the current approach, or a monthly budget was given), otherwise to the simpler stack, in the order of
+wrong with the current approach, or a monthly budget was given; never when quality is the top priority), otherwise to the simpler stack, in the order of
 ``TIE_ORDER`` (prompting, RAG, fine-tuning, distillation, RAG + fine-tuning). ``Recommendation.tie_note`` says a
 tie aloud with what broke it, and a close call (a lead of at most ``CLOSE_CALL`` points) with the reason that
 tipped it and how the two compare on running cost (when cost matters) or on simplicity. (Treating half-point gaps
@@ -149,7 +149,7 @@ def _budget_says(p: Profile) -> str:
     budget = describe_value("budget_usd", p.value("budget_usd"))
     over = _over_budget(p)
     costs = sorted(_costs(p), key=lambda c: c.monthly_usd)
-    volume = "" if p.known("volume_month") else " (at an assumed volume)"
+    volume = "" if p.volume_month is not None and p.volume_month.status == "stated" else " (at an assumed volume)"
     listed = join_words([f"{STRATEGY_SHORT[s]} (about ${over[s]:,.0f})" for s in STRATEGIES if s in over])
     if len(over) == len(STRATEGIES):
         cheapest = costs[0]
@@ -384,6 +384,9 @@ def score(profile: Profile) -> dict[str, float]:
 
 # ---------------------------------------------------------------------------- choosing, ties
 def cost_matters(profile: Profile) -> bool:
+    """Whether running cost breaks a tie. Never when quality is the stated top priority."""
+    if profile.value("priority") == "quality":
+        return False
     return (profile.value("cost_sensitivity") == "high" or profile.value("priority") == "cost"
             or profile.value("ceiling") == "cost" or profile.known("budget_usd"))
 
@@ -425,49 +428,42 @@ def _first_sentence(text: str) -> str:
     return found[0] if found else text
 
 
+def _cap(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
 def _tie_note(profile: Profile, totals: dict[str, float], chosen: str, tied: list[str], how: str,
               reasons: list[Reason]) -> str:
-    label = STRATEGY_LABELS
+    name = STRATEGY_SHORT
     if len(tied) > 1:
         others = [s for s in tied if s != chosen]
-        top = max(totals.values())
-        names = " and ".join(label[s] for s in [chosen] + others)
-        if all(abs(totals[s] - totals[chosen]) < 1e-9 for s in others):
-            said = f"{names} are tied at {totals[chosen]:.1f} points."
-        elif totals[chosen] < top:
-            leader = max(others, key=lambda s: totals[s])
-            said = (f"{label[leader]} scored slightly higher ({totals[leader]:.1f} against {totals[chosen]:.1f}), a "
-                    f"gap within the rules' precision, so this counts as a tie.")
-        else:
-            said = (f"{names} are nearly tied ({', '.join(f'{totals[s]:.1f}' for s in [chosen] + others)} points), "
-                    "a gap within the rules' precision.")
+        said = f"{_cap(join_words([name[s] for s in [chosen] + others]))} are tied at {totals[chosen]:.1f} points."
         if how == "cost":
             monthly = {c.strategy: c.monthly_usd for c in _costs(profile)}
-            rest = "; ".join(f"{label[s]} about ${monthly[s]:,.0f}" for s in others)
-            return (f"{said} The tie goes to {label[chosen]} because it is cheaper to run (about "
-                    f"${monthly[chosen]:,.0f} a month; {rest}) and cost matters to you.")
-        return (f"{said} The tie goes to {label[chosen]} because it is the simpler stack: fewer layers to build, "
+            rest = join_words([f"${monthly[s]:,.0f} for {name[s]}" for s in others])
+            return (f"{said} The tie goes to {name[chosen]} because it is cheaper to run (about "
+                    f"${monthly[chosen]:,.0f} a month, against {rest}) and cost matters to you.")
+        return (f"{said} The tie goes to {name[chosen]} because it is the simpler stack: fewer layers to build, "
                 "run and keep up to date.")
     runner = runner_up(totals, chosen)
     lead = totals[chosen] - totals[runner]
-    if lead <= CLOSE_CALL + 1e-9:
-        tipped = max((r for r in reasons if r.stance == "for"),
-                     key=lambda r: r.effect.get(chosen, 0.0) - r.effect.get(runner, 0.0), default=None)
-        note = (f"Close call: {label[chosen]} leads {label[runner]} by only {lead:.1f} "
-                f"point{'s' if lead != 1 else ''}.")
-        if tipped is not None:
-            note += f" What tipped it: {_first_sentence(tipped.statement)}"
-        if cost_matters(profile):
-            monthly = {c.strategy: c.monthly_usd for c in _costs(profile)}
-            cheaper = monthly[chosen] <= monthly[runner]
-            note += (f" It is {'also the cheaper' if cheaper else 'the dearer'} option to run (about "
-                     f"${monthly[chosen]:,.0f} against ${monthly[runner]:,.0f} a month).")
-        elif TIE_ORDER[chosen] < TIE_ORDER[runner]:
-            note += " It is also the simpler stack."
-        else:
-            note += f" {label[runner]} would be the simpler stack."
-        return note
-    return ""
+    if lead > CLOSE_CALL + 1e-9:
+        return ""
+    note = f"Close call: {name[chosen]} leads {name[runner]} by only {lead:.1f} point{'s' if lead != 1 else ''}."
+    tipped = max((r for r in reasons if r.stance == "for"),
+                 key=lambda r: r.effect.get(chosen, 0.0) - r.effect.get(runner, 0.0), default=None)
+    if tipped is not None:
+        note += f" What tipped it: {_first_sentence(tipped.statement)}"
+    if cost_matters(profile):
+        monthly = {c.strategy: c.monthly_usd for c in _costs(profile)}
+        cheaper = monthly[chosen] <= monthly[runner]
+        note += (f" It is {'also the cheaper' if cheaper else 'the dearer'} option to run (about "
+                 f"${monthly[chosen]:,.0f} against ${monthly[runner]:,.0f} a month).")
+    elif TIE_ORDER[chosen] < TIE_ORDER[runner]:
+        note += " It is also the simpler stack."
+    else:
+        note += f" {_cap(name[runner])} would be the simpler stack."
+    return note
 
 
 # ---------------------------------------------------------------------------- what would change this
@@ -517,11 +513,11 @@ def what_would_change(profile: Profile, limit: int = 5) -> list[Change]:
                     best = (dist, candidate, flipped)
         if best:
             dist, candidate, flipped = best
-            now_words = f"instead of {describe_value(field, now)}" if now is not None else "not known yet"
+            now_words = f", instead of {describe_value(field, now)}," if now is not None else " (not known yet)"
             changes.append((dist, order, Change(
                 fact=field, current=describe_value(field, now), becomes=describe_value(field, candidate),
                 new_strategy=flipped,
-                description=f"If {as_condition(field, candidate)} ({now_words}), the answer would become "
+                description=f"If {as_condition(field, candidate)}{now_words}{'' if now is not None else ','} the answer would become "
                             f"{STRATEGY_LABELS[flipped]}.",
             )))
     changes.sort(key=lambda c: (c[0], c[1]))

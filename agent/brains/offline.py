@@ -67,8 +67,8 @@ def explanation(rec: Recommendation, previous: Recommendation | None = None) -> 
     if rec.hosting == "self_hosted":
         lines.append("Hosting: self-hosted (the data has to stay on your infrastructure).")
     if rec.tie_note:
-        lines += ["", f"**{'Tie' if 'tie' in rec.tie_note.split('.')[0] else 'Close call'}:** "
-                      + re.sub(r"^Close call: ", "", rec.tie_note)]
+        close = rec.tie_note.startswith("Close call: ")
+        lines += ["", f"**{'Close call' if close else 'A tie'}:** " + rec.tie_note.removeprefix("Close call: ")]
     support = [r for r in rec.rationale if r.stance == "for"]
     against = [r for r in rec.rationale if r.stance == "against"]
     lines += ["", "### Why"]
