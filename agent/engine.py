@@ -552,11 +552,11 @@ def model_size_step(profile: Profile, strategy: str) -> str | None:
         return (f"Model size: start from a larger base model (roughly 30-70 billion parameters open-weights, or the "
                 f"vendor's most capable tunable model), because {why}; QLoRA fits tuning a model of that size on "
                 "one 48 GB GPU.")
-    task = {"classification": "classification or routing", "extraction": "extraction into a fixed format",
-            "style": "a style or voice", "qa": "answering from your material"}.get(goal, "one narrow task")
+    task = {"classification": " (classification or routing)", "extraction": " (extraction into a fixed format)",
+            "style": " (a style or voice)", "qa": " (answering from your material)"}.get(goal, "")
     speed = f", which your {describe_value('latency_ms', profile.value('latency_ms'))} target needs" if tight else ""
     return (f"Model size: a small model is enough (roughly 1-8 billion parameters open-weights, or the vendor's small "
-            f"tunable model): {task} is a narrow skill a small model learns from your examples, and a small model "
+            f"tunable model): the task{task} is narrow, a small model learns it from your examples, and it then "
             f"answers faster and costs less per request{speed}.")
 
 

@@ -135,3 +135,29 @@ def test_a_what_if_explanation_says_what_moved():
     after = decide(profile(**dict(SUPPORT_BOT, need="both", examples=5000, ceiling="format")))
     text = OfflineBrain().explain(after, profile(), before)
     assert text.startswith("**That changes the answer:**") and "Scores that moved" in text
+
+
+def test_a_why_not_question_is_answered_from_the_engine_reasons_too():
+    rec = decide(profile(**SUPPORT_BOT))
+    answer = OfflineBrain().answer("why not fine-tuning?", [EXAMPLES], rec)
+    score = {s.strategy: s.score for s in rec.ranking}
+    assert answer.startswith(f"For your situation: Fine-tuning scored {score['fine_tuning']:+.1f} against "
+                             f"{score['rag']:+.1f} for {rec.label}.")
+    worst = min(rec.rationale, key=lambda r: r.effect.get("fine_tuning", 0) - r.effect.get("rag", 0))
+    assert f"- {worst.statement}" in answer
+    plain = OfflineBrain().answer("how many labelled pairs does classification need", [EXAMPLES], rec)
+    assert not plain.startswith("For your situation")
+
+
+def test_sources_list_only_what_the_explanation_cites_with_stable_numbers():
+    rec = decide(profile(**dict(SUPPORT_BOT, volume_month=200_000)), {
+        "need-knowledge": [passage(1, "Facts belong in retrieval.")],
+        "volume-mid": [passage(2, "At this volume savings add up.")],  # neutral here: not shown in the text
+        "freshness-volatile": [passage(3, "Weekly changes need re-indexing, not retraining.")],
+    })
+    assert next(r for r in rec.rationale if r.rule == "volume-mid").stance == "neutral"
+    text = OfflineBrain().explain(rec, profile(), None)
+    sources = text.split("### Sources", 1)[1]
+    number = {p.title: i for i, p in enumerate(rec.passages, 1)}
+    assert f"[{number['Note 1']}] Note 1" in sources and f"[{number['Note 3']}] Note 3" in sources
+    assert "Note 2" not in sources and "Note 2" in {p.title for p in rec.passages}

@@ -47,6 +47,17 @@ def _cost_line(rec: Recommendation) -> str:
     return line
 
 
+def _trade_off_lead(rec: Recommendation) -> str:
+    """What the trade-offs are measured against: the runner-up, named by what it adds or leaves out."""
+    runner = max((s for s in rec.ranking if s.strategy != rec.strategy), key=lambda s: s.score)
+    mine, theirs = set(rec.layers), set(runner.layers)
+    if theirs < mine:
+        return f"What favours {runner.label} alone, without the {layers_text([x for x in rec.layers if x not in theirs])} layer:"
+    if mine < theirs:
+        return f"What favours adding {layers_text([x for x in runner.layers if x not in mine])}, as {runner.label} does:"
+    return f"What counts against it, or favours {runner.label} (the runner-up):"
+
+
 def explanation(rec: Recommendation, previous: Recommendation | None = None) -> str:
     """The recommendation in Markdown: verdict, why, trade-offs, tie, costs, steps, what would change, assumptions,
     sources. Labels only: no internal identifiers."""
@@ -78,7 +89,7 @@ def explanation(rec: Recommendation, previous: Recommendation | None = None) -> 
         lines.append("- No single fact argues for it: it is the default starting point, and what counts against it "
                      "weighs less than what counts against the alternatives.")
     if against:
-        lines += ["", "### Trade-offs", "What counts against it, or for the runner-up:"]
+        lines += ["", "### Trade-offs", _trade_off_lead(rec)]
         lines += [_reason_line(r) for r in against]
     if rec.contradictions:
         lines += ["", "### Your documents say otherwise"]
@@ -91,9 +102,11 @@ def explanation(rec: Recommendation, previous: Recommendation | None = None) -> 
     if rec.assumptions:
         lines += ["", "### Assumptions"]
         lines += [f"- {a}" for a in rec.assumptions]
-    if rec.passages:
+    shown = "\n".join(lines)
+    cited = [(i, p) for i, p in enumerate(rec.passages, 1) if f"[{i}]" in shown]
+    if cited:  # the passages the text above cites, with their numbers (a passage only a neutral reason cites is left out)
         lines += ["", "### Sources"]
-        lines += [f"- [{i}] {p.citation()}" for i, p in enumerate(rec.passages, 1)]
+        lines += [f"- [{i}] {p.citation()}" for i, p in cited]
     lines += ["", "Ask me anything about this, or tell me what changed (\"what if we had 5,000 examples?\"). "
                   "Say *done* when you are finished."]
     return "\n".join(lines)
@@ -177,6 +190,47 @@ def _words(text: str) -> list[str]:
     return out
 
 
+_NAMED = {
+    "rag_and_fine_tuning": re.compile(r"\b(rag|retrieval)\s*(\+|and|plus|with)\s*fine[- ]?tun\w*|\bboth\b.*\blayers?\b", re.I),
+    "distillation": re.compile(r"\bdistil\w*|\bstudent model", re.I),
+    "fine_tuning": re.compile(r"\bfine[- ]?tun\w*|\bfinetun\w*|\blora\b", re.I),
+    "rag": re.compile(r"\brag\b|\bretrieval\b|\bvector (database|store|search)", re.I),
+    "prompting": re.compile(r"\bprompt(ing| engineering)\b|\bjust (a )?prompts?\b", re.I),
+}
+
+
+_WEIGHING = re.compile(r"\b(why|what about|how about|should|instead|rather|versus|vs|compare[sd]?|better|worse|"
+                       r"not|over|choose|chose|pick|picked|recommend\w*)\b", re.I)
+
+
+def named_strategy(question: str) -> str | None:
+    """The strategy a question weighs ("why not fine-tuning?", "what about RAG instead?"), if it names one."""
+    if not _WEIGHING.search(question):
+        return None
+    return next((s for s, cue in _NAMED.items() if cue.search(question)), None)
+
+
+def about_strategy(strategy: str, rec: Recommendation) -> list[str]:
+    """What the engine's own reasons say about ``strategy`` for this team: its score against the recommendation,
+    the reasons that count most against it, and the change that would make it the answer."""
+    score = {s.strategy: s.score for s in rec.ranking}
+    label = STRATEGY_LABELS[strategy]
+    if strategy == rec.strategy:
+        support = [r for r in rec.rationale if r.stance == "for"][:2]
+        lines = [f"For your situation: {label} is the recommendation ({score[strategy]:+.1f} points)."]
+        lines += [f"- {r.statement}" for r in support]
+        return lines
+    lines = [f"For your situation: {label} scored {score[strategy]:+.1f} against {score[rec.strategy]:+.1f} for "
+             f"{rec.label}."]
+    against = sorted((r for r in rec.rationale if r.effect.get(strategy, 0.0) < r.effect.get(rec.strategy, 0.0)),
+                     key=lambda r: r.effect.get(strategy, 0.0) - r.effect.get(rec.strategy, 0.0))[:2]
+    lines += [f"- {r.statement}" for r in against]
+    flip = next((c for c in rec.what_would_change if c.new_strategy == strategy), None)
+    if flip is not None:
+        lines.append(f"- {flip.description}")
+    return lines
+
+
 def passage_answer(question: str, passages: list[Passage], rec: Recommendation | None, limit: int = 4) -> str:
     """Whole sentences from the best passages, most relevant first, each with its citation; a user document that
     says otherwise is shown as such."""
@@ -210,7 +264,11 @@ def passage_answer(question: str, passages: list[Passage], rec: Recommendation |
             lines.append(f'- From your document "{p.title}": {sentence} [{i + 1}]')
         else:
             lines.append(f"- {sentence} [{i + 1}]")
-    out = ["Here is what the knowledge base says, most relevant first:", ""] + lines
+    out: list[str] = []
+    named = named_strategy(question) if rec is not None else None
+    if named is not None:
+        out += about_strategy(named, rec) + [""]
+    out += ["Here is what the knowledge base says, most relevant first:", ""] + lines
     if disputed:
         out += ["", "Your own documents disagree with the recommendation here:"] + sorted(set(disputed))
     used = sorted({i for _, i, _, _ in chosen})
