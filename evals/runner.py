@@ -49,6 +49,12 @@ class Scenario(BaseModel):
     turns: list[str] | None = None
     fallback: str = "I'm not sure."
     expect: Expect
+    # Optional (additive to DESIGN §4): turns replayed after the first recommendation (what-ifs, adoptions,
+    # corrections); ``expect`` is then checked on the final recommendation.
+    after_recommendation: list[str] = Field(default_factory=list)
+    # Optional: the facts the conversation states (fact -> value, or [low, high]). A stated fact that
+    # disagrees fails the scenario; facts never recorded (their question was not asked) do not.
+    intended: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_mode(self) -> "Scenario":
@@ -72,6 +78,8 @@ class Result(BaseModel):
     failures: list[str] = Field(default_factory=list)
     transcript: list[dict] = Field(default_factory=list)
     turn_seconds: list[float] = Field(default_factory=list)
+    facts_matched: int = 0
+    facts_intended: int = 0
 
 
 def load_scenarios(folder: Path) -> tuple[list[Scenario], list[tuple[str, str]]]:
@@ -125,8 +133,22 @@ def run_scenario(sc: Scenario, interview: Interview) -> Result:
         timings.append(time.perf_counter() - t0)
         check(snap)
 
+    for text in sc.after_recommendation if snap.recommendation is not None else []:
+        t0 = time.perf_counter()
+        snap = interview.send(snap.thread_id, text)
+        timings.append(time.perf_counter() - t0)
+
     rec = snap.recommendation
     failures = []
+    matched = 0
+    for name, want in sc.intended.items():
+        fact = getattr(snap.profile, name, None)
+        if fact is None or fact.status != "stated":
+            continue
+        if fact_matches(fact.value, want, name):
+            matched += 1
+        else:
+            failures.append(f"{name} stated as {fact.value!r}, intended {want!r}")
     got = rec.strategy if rec else None
     layers = list(rec.layers) if rec else []
     if rec is None:
@@ -152,7 +174,22 @@ def run_scenario(sc: Scenario, interview: Interview) -> Result:
         questions=snap.questions_asked, redundant_questions=redundant, failures=failures,
         confirmations=sum(1 for m in snap.messages if m.confirms),
         transcript=[m.model_dump(mode="json") for m in snap.messages], turn_seconds=timings,
+        facts_matched=matched, facts_intended=len(sc.intended),
     )
+
+
+ESTIMATES = {"corpus_tokens": 3.0}  # facts that are rough estimates: within this factor either way
+
+
+def fact_matches(got: Any, want: Any, name: str = "") -> bool:
+    """Numbers within 5% (or inside a [low, high] range; estimates within their factor); the rest equal."""
+    if name in ESTIMATES and isinstance(want, (int, float)) and isinstance(got, (int, float)) and want > 0 < got:
+        return max(got / want, want / got) <= ESTIMATES[name]
+    if isinstance(want, list) and len(want) == 2 and all(isinstance(w, (int, float)) for w in want):
+        return isinstance(got, (int, float)) and not isinstance(got, bool) and want[0] <= got <= want[1]
+    if isinstance(want, (int, float)) and not isinstance(want, bool):
+        return isinstance(got, (int, float)) and not isinstance(got, bool) and abs(got - want) <= 0.05 * abs(want)
+    return got == want
 
 
 def make_interview(home: Path | None = None) -> Interview:
