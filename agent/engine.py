@@ -7,8 +7,9 @@ passages supporting it. No LLM takes part: the same facts always give the same r
 **Choosing.** Every strategy starts from ``PRIOR`` and adds the weights of the rules that fire; the highest total
 wins. A tie (totals within ``NEAR_TIE`` of the top, i.e. equal) goes to the option that is cheaper to run (lowest
 monthly cost in the cost model) when cost matters (cost matters a lot, cost is the top priority, cost is what is
-wrong with the current approach, or a monthly budget was given; never when quality is the top priority), otherwise to the simpler stack, in the order of
-``TIE_ORDER`` (prompting, RAG, fine-tuning, distillation, RAG + fine-tuning). ``Recommendation.tie_note`` says a
+wrong with the current approach, or a monthly budget was given; never when quality is the top priority),
+otherwise to the simpler stack, in the order of ``TIE_ORDER`` (prompting, RAG, fine-tuning, distillation,
+RAG + fine-tuning). ``Recommendation.tie_note`` says a
 tie aloud with what broke it, and a close call (a lead of at most ``CLOSE_CALL`` points) with the reason that
 tipped it and how the two compare on running cost (when cost matters) or on simplicity. (Treating half-point gaps
 as ties was tried and rejected: it dropped the fine-tuning layer for teams that need both knowledge and a strict
@@ -517,8 +518,8 @@ def what_would_change(profile: Profile, limit: int = 5) -> list[Change]:
             changes.append((dist, order, Change(
                 fact=field, current=describe_value(field, now), becomes=describe_value(field, candidate),
                 new_strategy=flipped,
-                description=f"If {as_condition(field, candidate)}{now_words}{'' if now is not None else ','} the answer would become "
-                            f"{STRATEGY_LABELS[flipped]}.",
+                description=f"If {as_condition(field, candidate)}{now_words}{'' if now is not None else ','} "
+                            f"the answer would become {STRATEGY_LABELS[flipped]}.",
             )))
     changes.sort(key=lambda c: (c[0], c[1]))
     return [c for _, _, c in changes[:limit]]

@@ -165,7 +165,8 @@ def _lower_first(text: str) -> str:
 def plain_summary(rec: Recommendation) -> str:
     """A short summary in plain words: what, why, what it costs, where to start."""
     support = [r for r in rec.rationale if r.stance == "for"]
-    why = sentences(support[0].statement)[0] if support else "it is the simplest place to start, and nothing you told me outweighs that."
+    why = (sentences(support[0].statement)[0] if support
+           else "it is the simplest place to start, and nothing you told me outweighs that.")
     mine = next(c for c in rec.costs if c.strategy == rec.strategy)
     step = sentences(rec.first_steps[0])[0] if rec.first_steps else ""
     parts = [f"In short: go with **{rec.label}**.", f"Mostly because {_lower_first(why)}"]
@@ -176,8 +177,8 @@ def plain_summary(rec: Recommendation) -> str:
         runner = next((s for s in rec.ranking if s.strategy != rec.strategy), None)
         if runner is not None:
             parts.append(f"It was a close call with {runner.label}.")
-    parts.append(f"I'm {'fairly' if rec.confidence_label == 'high' else 'moderately' if rec.confidence_label == 'medium' else 'not very'} "
-                 f"sure of this ({rec.confidence:.0%}).")
+    sure = {"high": "fairly", "medium": "moderately"}.get(rec.confidence_label, "not very")
+    parts.append(f"I'm {sure} sure of this ({rec.confidence:.0%}).")
     return " ".join(parts)
 
 
@@ -191,7 +192,8 @@ def _words(text: str) -> list[str]:
 
 
 _NAMED = {
-    "rag_and_fine_tuning": re.compile(r"\b(rag|retrieval)\s*(\+|and|plus|with)\s*fine[- ]?tun\w*|\bboth\b.*\blayers?\b", re.I),
+    "rag_and_fine_tuning": re.compile(r"\b(rag|retrieval)\s*(\+|and|plus|with)\s*fine[- ]?tun\w*|"
+                                      r"\bboth\b.*\blayers?\b", re.I),
     "distillation": re.compile(r"\bdistil\w*|\bstudent model", re.I),
     "fine_tuning": re.compile(r"\bfine[- ]?tun\w*|\bfinetun\w*|\blora\b", re.I),
     "rag": re.compile(r"\brag\b|\bretrieval\b|\bvector (database|store|search)", re.I),
