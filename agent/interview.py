@@ -53,14 +53,12 @@ BRAIN_KINDS = ("auto", "offline", "claude")
 
 def default_brain(kind: str = "auto") -> tuple[Brain, list[str]]:
     """The brain for ``kind`` (offline | claude | auto: Claude when a key is set), with one-time notices."""
-    if kind not in BRAIN_KINDS:
-        raise LeverError(f"Unknown brain {kind!r}: choose one of {', '.join(BRAIN_KINDS)}.")
-    if kind == "offline":
-        return OfflineBrain(), ["Running the offline brain (no network needed)."]
-    if os.environ.get("ANTHROPIC_API_KEY"):
-        return OfflineBrain(), ["ANTHROPIC_API_KEY is set, but this version has no Claude brain yet: running the "
-                                "offline brain."]
-    return OfflineBrain(), ["No ANTHROPIC_API_KEY set: running the offline brain (no network needed)."]
+    from .brains.select import choose_brain
+
+    try:
+        return choose_brain(kind)
+    except ValueError as exc:
+        raise LeverError(str(exc)) from None
 
 
 RECOVERED = ("Lever stopped in the middle of your previous message last time; I finished that turn first, then "

@@ -80,6 +80,7 @@ class Result(BaseModel):
     turn_seconds: list[float] = Field(default_factory=list)
     facts_matched: int = 0
     facts_intended: int = 0
+    usage: dict[str, float] = Field(default_factory=dict)  # brain tokens and cost (all zero offline)
 
 
 def load_scenarios(folder: Path) -> tuple[list[Scenario], list[tuple[str, str]]]:
@@ -175,6 +176,8 @@ def run_scenario(sc: Scenario, interview: Interview) -> Result:
         confirmations=sum(1 for m in snap.messages if m.confirms),
         transcript=[m.model_dump(mode="json") for m in snap.messages], turn_seconds=timings,
         facts_matched=matched, facts_intended=len(sc.intended),
+        usage={k: sum(getattr(u, k) for u in snap.usage) for k in
+               ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "usd")},
     )
 
 
@@ -192,18 +195,19 @@ def fact_matches(got: Any, want: Any, name: str = "") -> bool:
     return got == want
 
 
-def make_interview(home: Path | None = None) -> Interview:
+def make_interview(home: Path | None = None, brain: Any = None) -> Interview:
+    """``brain``: a Brain (default: the offline brain)."""
     from langgraph.checkpoint.memory import InMemorySaver
 
     from agent.brains import OfflineBrain
 
     home = home or Path(tempfile.mkdtemp(prefix="lever-eval-"))
-    return Interview(home=home, brain=OfflineBrain(), checkpointer=InMemorySaver())
+    return Interview(home=home, brain=brain or OfflineBrain(), checkpointer=InMemorySaver())
 
 
-def run(folder: Path, json_path: Path | None = None, quiet: bool = False) -> int:
+def run(folder: Path, json_path: Path | None = None, quiet: bool = False, brain: Any = None) -> int:
     scenarios, errors = load_scenarios(folder)
-    interview = make_interview()
+    interview = make_interview(brain=brain)
     results = [run_scenario(sc, interview) for sc in scenarios]
     width = max([len(r.id) for r in results] + [10])
     for r in results:
@@ -211,6 +215,10 @@ def run(folder: Path, json_path: Path | None = None, quiet: bool = False) -> int
         line = f"{status}  {r.id:<{width}}  expected {'|'.join(r.expected):<28} got {str(r.got):<20} q={r.questions}"
         if r.failures:
             line += "  (" + "; ".join(r.failures) + ")"
+        if interview.brain_name != "offline" or r.usage.get("usd"):
+            u = r.usage
+            line += (f"  tokens in {u['input_tokens']:,.0f} (cache read {u['cache_read_tokens']:,.0f}) "
+                     f"out {u['output_tokens']:,.0f} ${u['usd']:.4f}")
         if not quiet or not r.passed:
             print(line)
     for name, reason in errors:
@@ -224,6 +232,10 @@ def run(folder: Path, json_path: Path | None = None, quiet: bool = False) -> int
     confirms = sum(r.confirmations for r in results)
     print(f"accuracy: {accuracy:.1%}  mean questions asked: {mean_q:.2f}  questions about given facts: {redundant}  "
           f"(confirmations of inferred facts: {confirms})")
+    if any(r.usage.get("usd") for r in results):
+        print(f"brain: {interview.brain_name}  tokens in {sum(r.usage['input_tokens'] for r in results):,.0f} "
+              f"out {sum(r.usage['output_tokens'] for r in results):,.0f}  "
+              f"cost ${sum(r.usage['usd'] for r in results):.4f}")
     if json_path:
         report = {
             "accuracy": accuracy, "mean_questions": mean_q, "threshold": ACCURACY_THRESHOLD,
