@@ -251,14 +251,14 @@ _WORDS = st.sampled_from([
 ])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parts=st.lists(st.one_of(_WORDS, st.integers(-10**30, 10**30).map(str)), max_size=60),
        pending=st.sampled_from(TOPICS))
 def test_any_mix_of_domain_words_and_numbers_reads_to_sane_facts(parts, pending):
     _sane(read(" ".join(parts), pending))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(max_size=MAX_CHARS), pending=st.sampled_from(TOPICS))
 def test_any_text_reads_without_error(text, pending):
     _sane(read(text, pending))
