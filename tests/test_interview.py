@@ -97,17 +97,24 @@ def test_a_correction_replaces_the_fact_and_is_acknowledged(iv):
     assert "updated" in snap.messages[-1].text and "5,000" in snap.messages[-1].text
 
 
-def test_what_if_after_the_recommendation_reruns_the_engine(iv):
+def test_a_what_if_is_shown_beside_the_stated_facts_and_adopted_on_request(iv):
     snap = iv.start("Our assistant writes replies in our brand voice; it's a behaviour problem.")
     snap = answer_until_recommendation(iv, snap, {
         "freshness": "it barely changes", "budget": "about a second, 100k requests a month",
         "examples": "about 40", "need": "behaviour",
     }, fallback="no")
-    before = snap.recommendation.strategy
+    before = snap.recommendation
     snap = iv.send(snap.thread_id, "What if we had 5,000 examples, and the prompt keeps drifting?")
-    after = snap.recommendation
-    assert snap.profile.examples.value == 5000
-    assert after.strategy != before and "changes the answer" in snap.messages[-1].text
+    assert snap.profile.examples.value == 40, "a what-if leaves the stated facts alone"
+    assert snap.recommendation == before
+    assert snap.hypothesis.facts["examples"].value == 5000
+    assert snap.hypothesis.recommendation.strategy != before.strategy
+    assert snap.messages[-1].kind == "whatif" and "changes the answer" in snap.messages[-1].text
+    snap = iv.send(snap.thread_id, "ok, go with that")
+    assert snap.profile.examples.value == 5000 and snap.profile.ceiling.value == "drift"
+    assert snap.recommendation.strategy != before.strategy and snap.hypothesis is None
+    snap = iv.send(snap.thread_id, "actually we only have 300 examples")  # a correction is stated at once
+    assert snap.profile.examples.value == 300
 
 
 def test_follow_up_questions_are_answered_from_the_knowledge_base(iv):
@@ -133,7 +140,9 @@ def test_done_before_the_end_recommends_with_assumptions_and_done_after_finishes
     snap = iv.send(snap.thread_id, "bye")
     assert snap.done and "saved" in snap.messages[-1].text
     snap = iv.send(snap.thread_id, "what if it changes daily?")  # a finished thread can carry on
-    assert snap.profile.freshness.value == "daily" and not snap.done
+    assert snap.hypothesis.facts["freshness"].value == "daily" and not snap.done
+    snap = iv.send(snap.thread_id, "actually it does change daily")
+    assert snap.profile.freshness.value == "daily"
 
 
 def test_bad_input_is_cleaned_or_refused_without_losing_the_thread(iv):
