@@ -95,12 +95,12 @@ def section_kills(n: int, seed: int, work: Path) -> dict[str, Any]:
     return r
 
 
-def section_fuzz(n: int, seed: int) -> dict[str, Any]:
+def section_fuzz(n: int, seed: int, budget_s: float) -> dict[str, Any]:
     from evals.chaos_fuzz import CUT_FREEZES, CUT_SLOW_S, FREEZE_S, PENDING, SLOW_MS, fuzz_extractor
 
     _say(f"== Fuzz, extractor: {n:,} inputs for each of {len(PENDING)} pending topics (None and 7 topic ids) "
          f"(target: 0 crashes, 0 freezes, 0 absurd facts, 0 misread signs or powers; slowest under {SLOW_MS:g} ms)")
-    r = fuzz_extractor(n, seed=seed, progress=_say)
+    r = fuzz_extractor(n, seed=seed, budget_s=budget_s, progress=_say)
     _print_fuzz(r, FREEZE_S, CUT_FREEZES, CUT_SLOW_S, SLOW_MS)
     _say(f"  misread signs or powers: {r['misread']:,}" + (f" ({_counts(r['misread_kinds'])})" if r['misread'] else ""))
     for why, ex in list(r["misread_examples"].items())[:2]:
@@ -118,6 +118,8 @@ def _print_fuzz(r: dict, freeze_s: float, cut_freezes: int, cut_slow_s: float, s
     if r["skipped"]:
         skipped = (f"; not run: {r['skipped']:,} ({_counts(r['skipped_kinds'])}: the kind was cut after "
                    f"{cut_freezes} freezes or {cut_slow_s:g} s spent in inputs over {slow_ms:g} ms)")
+    if r.get("out_of_time"):
+        skipped += f"; not run: {r['out_of_time']:,} left when the {r['budget_s']:g} s budget was spent"
     _say(f"  inputs run: {r['run']:,} of {r['planned']:,}{skipped}")
     _say(f"  crashes: {r['crashes']:,}" + (f" ({_counts(r['crash_types'])})" if r["crashes"] else ""))
     for ex in list(r["crash_examples"].values())[:3]:
@@ -225,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kills", type=int, default=None, help=f"SIGKILLs (default {DEFAULTS['kills']})")
     p.add_argument("--fuzz", type=int, default=None,
                    help=f"extractor inputs per pending topic (default {DEFAULTS['fuzz']:,})")
+    p.add_argument("--fuzz-budget", type=float, default=None, metavar="SECONDS",
+                   help="stop the extractor fuzz after this long and report what was not run (default 120)")
     p.add_argument("--facade-fuzz", type=int, default=None,
                    help=f"inputs through the facade (default {DEFAULTS['facade_fuzz']})")
     p.add_argument("--concurrent", type=int, default=None,
@@ -246,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     chosen = {k: getattr(args, k) for k in DEFAULTS if getattr(args, k) is not None}
     counts = chosen or (QUICK if args.quick else DEFAULTS)  # naming sections runs only those
+    if args.fuzz_budget is None:
+        from evals.chaos_fuzz import BUDGET_S
+
+        args.fuzz_budget = BUDGET_S
     import agent.graph  # noqa: F401 - import LangGraph once here, so that forked children start at once
 
     started = time.monotonic()
@@ -259,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         fig["kills"] = section_kills(counts["kills"], args.seed, work)
         _say()
     if counts.get("fuzz"):
-        fig["fuzz"] = section_fuzz(counts["fuzz"], args.seed)
+        fig["fuzz"] = section_fuzz(counts["fuzz"], args.seed, args.fuzz_budget)
         _say()
     if counts.get("facade_fuzz"):
         fig["facade_fuzz"] = section_facade(counts["facade_fuzz"], args.seed, work)

@@ -12,8 +12,9 @@ conversation is a dropped message. A ``LeverError`` is a refusal with a message 
 exception is a crash.
 
 A kind of input (``chaos_inputs.KINDS``) that freezes ``CUT_FREEZES`` times, or has spent ``CUT_SLOW_S`` seconds
-in inputs over ``SLOW_MS``, is not run any further (reported as not run), which keeps the run to a few minutes
-while a pattern is super-linear. With every input under ``SLOW_MS`` nothing is ever cut.
+in inputs over ``SLOW_MS``, is not run any further, and the extractor run stops after ``BUDGET_S``; both are
+reported as inputs not run. That keeps the harness to a few minutes while a pattern is super-linear; with
+every input under ``SLOW_MS`` nothing is cut (80,000 inputs take well under the budget).
 """
 
 from __future__ import annotations
@@ -34,13 +35,21 @@ from evals.chaos_proc import TIMEOUT, Child
 FREEZE_S = 2.0  # an input still running after this long is a freeze
 SLOW_MS = 50.0  # target: every input under this (CPU ms)
 CUT_FREEZES = 3
-CUT_SLOW_S = 10.0  # CPU seconds a kind may spend in slow inputs before the rest of it is not run
+CUT_SLOW_S = 5.0  # CPU seconds a kind may spend in slow inputs before the rest of it is not run
+BUDGET_S = 120.0  # wall seconds for the whole extractor run; what is left then is reported as not run
 PENDING: list[str | None] = [None, *TOPICS]
 PROBE = "I'm not sure."
 
 
 def _stream(topic: str | None) -> str:
     return f"understand:{topic or 'opening'}"
+
+
+def _at(pos: int) -> tuple[str | None, str, int]:
+    """Position in the extractor run -> (pending topic, stream, index). Topics take turns, so a run cut short
+    by the time budget still covers every topic alike."""
+    topic = PENDING[pos % len(PENDING)]
+    return topic, _stream(topic), pos // len(PENDING)
 
 
 @dataclass
@@ -65,6 +74,7 @@ class FuzzStats:
     slow: int = 0
     slowest: tuple = (0.0, "", -1, "", "")  # ms, stream, index, kind, excerpt
     child_failures: list = field(default_factory=list)
+    out_of_time: int = 0  # inputs not run because the time budget was spent
     # facade only
     refused: int = 0
     unanswered: int = 0
@@ -151,6 +161,7 @@ class FuzzStats:
             "slowest_ms": round(self.slowest[0], 1),
             "slowest": dict(zip(("ms", "stream", "index", "kind", "input"), self.slowest)) if self.run else None,
             "per_stream": dict(self.per_stream), "child_failures": self.child_failures,
+            "out_of_time": self.out_of_time,
         }
         if self.name == "facade":
             turns = sorted(self.turn_ms)
@@ -173,7 +184,8 @@ def _is_cut(kind: str, slow: dict, frozen: dict) -> bool:
 
 
 # ------------------------------------------------------------------------------------------ extractor
-def _extractor_child(emit: Callable, seed: int, n: int, start: int, cut: dict, understand_fn: Callable | None):
+def _extractor_child(emit: Callable, seed: int, n: int, start: int, cut: dict, understand_fn: Callable | None,
+                     deadline: float):
     from agent.types import Profile
 
     if understand_fn is None:
@@ -181,8 +193,11 @@ def _extractor_child(emit: Callable, seed: int, n: int, start: int, cut: dict, u
     profile = Profile()
     slow, frozen = dict(cut["slow"]), dict(cut["frozen"])
     for pos in range(start, len(PENDING) * n):
-        topic = PENDING[pos // n]
-        kind, text, truth = make_case(seed, _stream(topic), pos % n)
+        if time.monotonic() > deadline:
+            emit({"budget": pos})
+            return
+        topic, stream, i = _at(pos)
+        kind, text, truth = make_case(seed, stream, i)
         if _is_cut(kind, slow, frozen):
             emit({"p": pos, "kind": kind, "skip": True})
             continue
@@ -216,23 +231,25 @@ def _extractor_child(emit: Callable, seed: int, n: int, start: int, cut: dict, u
 
 
 def fuzz_extractor(n: int, seed: int = 1, understand_fn: Callable | None = None, freeze_s: float = FREEZE_S,
-                   progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """``n`` hostile inputs per pending topic through ``understand`` (or ``understand_fn``, same signature)."""
-    stats = FuzzStats("extractor", planned=n * len(PENDING))
+                   budget_s: float = BUDGET_S, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """``n`` hostile inputs per pending topic through ``understand`` (or ``understand_fn``, same signature), for
+    at most ``budget_s`` seconds; inputs left when the budget is spent are reported as not run."""
     total = n * len(PENDING)
+    stats = FuzzStats("extractor", planned=total)
     pos = 0
     started = time.monotonic()
+    deadline = started + budget_s
     while pos < total:
-        child = Child(_extractor_child, seed, n, pos, stats.cut_state(), understand_fn)
+        child = Child(_extractor_child, seed, n, pos, stats.cut_state(), understand_fn, deadline)
         while True:
             rec = child.next(freeze_s)
             if rec is TIMEOUT:
                 child.kill()
-                topic = PENDING[pos // n]
-                kind, text = make_input(seed, _stream(topic), pos % n)
-                stats.freeze(_stream(topic), pos % n, kind, text, freeze_s)
+                topic, stream, i = _at(pos)
+                kind, text = make_input(seed, stream, i)
+                stats.freeze(stream, i, kind, text, freeze_s)
                 if progress:
-                    progress(f"  frozen over {freeze_s:g} s: {_stream(topic)} #{pos % n} ({kind}); moving on")
+                    progress(f"  frozen over {freeze_s:g} s: {stream} #{i} ({kind}); moving on")
                 pos += 1
                 break
             if rec is None or "fatal" in rec:
@@ -241,11 +258,16 @@ def fuzz_extractor(n: int, seed: int = 1, understand_fn: Callable | None = None,
                     stats.child_failures.append((rec or {}).get("fatal", "the child exited early")[-400:])
                     pos += 1
                 break
+            if "budget" in rec:
+                child.kill()
+                stats.out_of_time = total - rec["budget"]
+                pos = total
+                break
             p = rec["p"]
-            topic = PENDING[p // n]
+            topic, stream, i = _at(p)
             notable = "crash" in rec or rec.get("absurd") or "misread" in rec or rec.get("ms", 0) > stats.slowest[0]
-            kind, text = make_input(seed, _stream(topic), p % n) if notable else (rec["kind"], "")
-            stats.add(rec, _stream(topic), p % n, text)
+            kind, text = make_input(seed, stream, i) if notable else (rec["kind"], "")
+            stats.add(rec, stream, i, text)
             pos = p + 1
         if len(stats.child_failures) > 20:
             stats.child_failures.append("too many child failures: stopped")
@@ -253,6 +275,7 @@ def fuzz_extractor(n: int, seed: int = 1, understand_fn: Callable | None = None,
     out = stats.figures()
     out["cut_kinds"] = stats.cut_kinds()
     out["seconds"] = round(time.monotonic() - started, 1)
+    out["budget_s"] = budget_s
     return out
 
 

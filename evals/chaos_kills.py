@@ -159,13 +159,16 @@ def _plan(events: list[dict]) -> tuple[list[str], str | None, dict[str, str]]:
         elif ev.get("ev") == "gone":
             active[ev["thread"]] = False
     pool = [t for t, on in active.items() if on]
-    segs = segments(events)
     retry = None
-    if segs:
-        last = segs[-1][-1]
+    for seg in reversed(segments(events)):  # the latest life that did anything (a kill in start-up does not)
+        calls = [ev for ev in seg if ev.get("ev") in ("begin", "end")]
+        if not calls:
+            continue
+        last = calls[-1]
         if last.get("ev") == "begin" and last.get("op") == "send" and last.get("thread") in pool:
             retry = last["thread"]
             last_text[retry] = last.get("text") or ""
+        break
     return pool, retry, last_text
 
 
