@@ -122,7 +122,7 @@ class Message(BaseModel):
 
     role: Literal["user", "assistant"]
     text: str
-    kind: Literal["question", "recommendation", "answer", "notice", "text"] = "text"
+    kind: Literal["question", "recommendation", "whatif", "answer", "notice", "text"] = "text"
     topic: str | None = None
     options: list[str] = Field(default_factory=list)
     confirms: str | None = Field(None, description="Set when the question checks a fact inferred from word choice.")
