@@ -165,8 +165,9 @@ def section_concurrency(n: int, readers: int, seed: int, work: Path) -> dict[str
                                                   readers)):
         if label != "writers only" and not readers:
             continue
-        r = run_in_child(load_pass, n, r_count, seed, None, POLL_S, str(work / f"load-{r_count}-readers"),
-                         timeout=900)
+        home = work / f"load-{r_count}-readers"
+        r = run_in_child(load_pass, n, r_count, seed, None, POLL_S, str(home), timeout=900,
+                         stderr_path=f"{home}.log")
         out["readers" if r_count else "writers"] = r
         if "failed" in r:
             _say(f"  {label}: the run failed: {r['failed'].strip().splitlines()[-1][:200]}")
@@ -260,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     _say(f"Lever chaos harness: seed {args.seed}, {os.cpu_count()} cores, Python {platform.python_version()}, "
          f"{dt.datetime.now().isoformat(timespec='seconds')}")
     work = Path(tempfile.mkdtemp(prefix="lever-chaos-"))
-    _say(f"scratch stores and the kill journal are kept in {work} for inspection (delete it when done)")
+    _say(f"scratch stores, the kill journal and Lever's logs are kept in {work} for inspection (delete it when done)")
     _say()
     fig: dict[str, Any] = {"seed": args.seed, "counts": counts, "work": str(work)}
     if counts.get("kills"):

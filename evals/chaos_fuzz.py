@@ -371,7 +371,7 @@ def fuzz_facade(n: int, seed: int = 1, factory: Callable[[str], Any] | None = No
     pos = 0
     started = time.monotonic()
     while pos < n:
-        child = Child(_facade_child, seed, n, pos, stats.cut_state(), home, factory)
+        child = Child(_facade_child, seed, n, pos, stats.cut_state(), home, factory, stderr_path=f"{home}.log")
         while True:
             rec = child.next(freeze_s + 5.0 if pos == 0 else freeze_s * 2)  # a turn plus its probe
             if rec is TIMEOUT:
@@ -398,6 +398,7 @@ def fuzz_facade(n: int, seed: int = 1, factory: Callable[[str], Any] | None = No
     out["cut_kinds"] = stats.cut_kinds()
     out["seconds"] = round(time.monotonic() - started, 1)
     out["home"] = home
+    out["log"] = f"{home}.log"
     return out
 
 

@@ -392,7 +392,7 @@ def run_kills(kills: int, seed: int = 1, factory: Callable[[str, random.Random],
     for k in range(kills):
         mode = rng.choices(list(KILL_MODES), weights=list(KILL_MODES.values()))[0]
         modes[mode] += 1
-        child = Child(worker, home, journal_path, rng.getrandbits(32), factory)
+        child = Child(worker, home, journal_path, rng.getrandbits(32), factory, stderr_path=f"{home}.log")
         if mode == "start-up":
             time.sleep(rng.uniform(0.0, 0.02))
         else:
@@ -408,13 +408,14 @@ def run_kills(kills: int, seed: int = 1, factory: Callable[[str, random.Random],
         child.kill()
         if progress and (k + 1) % 10 == 0:
             progress(f"  {k + 1} kills")
-    result = run_in_child(check, home, journal_path, check_factory, timeout=300)
+    result = run_in_child(check, home, journal_path, check_factory, timeout=300, stderr_path=f"{home}.log")
     events = read_journal(journal_path)
     landed = Counter(landing(seg) for seg in segments(events) if seg and seg[0].get("ev") == "boot")
     if kills > sum(landed.values()):  # killed before its first journal line
         landed["start-up"] += kills - sum(landed.values())
     result.update(kills=kills, kill_modes=dict(modes), landed=dict(landed), worker_failures=failures[:3],
-                  seconds=round(time.monotonic() - started, 1), home=home, journal=journal_path)
+                  seconds=round(time.monotonic() - started, 1), home=home, journal=journal_path,
+                  log=f"{home}.log")
     return result
 
 

@@ -34,9 +34,10 @@ class Emitter:
 
 
 class Child:
-    """``target(emit, *args)`` running in a forked process."""
+    """``target(emit, *args)`` running in a forked process; its stderr (Lever's logged warnings) goes to
+    ``stderr_path`` when given, so that tracebacks of turns that failed on purpose are kept but not printed."""
 
-    def __init__(self, target: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, target: Callable[..., Any], *args: Any, stderr_path: str | os.PathLike | None = None) -> None:
         if not hasattr(os, "fork"):
             raise RuntimeError("the chaos harness needs os.fork (Linux or macOS)")
         sys.stdout.flush()
@@ -46,6 +47,10 @@ class Child:
         if pid == 0:  # the child: run, report, and leave without running the parent's exit handlers
             os.close(r)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            if stderr_path is not None:
+                log = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+                os.dup2(log, 2)
+                os.close(log)
             emit = Emitter(w)
             code = 0
             try:
@@ -136,9 +141,10 @@ class Child:
             last = rec
 
 
-def run_in_child(target: Callable[..., dict], *args: Any, timeout: float | None = None) -> dict:
+def run_in_child(target: Callable[..., dict], *args: Any, timeout: float | None = None,
+                 stderr_path: str | os.PathLike | None = None) -> dict:
     """``target(*args)`` in a forked child: its dict result, or ``{"failed": why}`` (its traceback, or a timeout)."""
-    out = Child(lambda emit, *a: emit({"result": target(*a)}), *args).result(timeout)
+    out = Child(lambda emit, *a: emit({"result": target(*a)}), *args, stderr_path=stderr_path).result(timeout)
     if "result" in out:
         return out["result"]
     if "timeout" in out:
