@@ -37,10 +37,6 @@ DEFAULTS = {"kills": 50, "fuzz": 10_000, "facade_fuzz": 500, "concurrent": 200}
 QUICK = {"kills": 8, "fuzz": 250, "facade_fuzz": 40, "concurrent": 20}
 
 
-def _n(x: float | int) -> str:
-    return f"{x:,}" if isinstance(x, int) else f"{x:,.1f}"
-
-
 def _counts(d: dict[str, int], limit: int = 4) -> str:
     items = sorted(d.items(), key=lambda kv: -kv[1])
     shown = ", ".join(f"{k} {v:,}" for k, v in items[:limit])
@@ -70,7 +66,8 @@ def section_kills(n: int, seed: int, work: Path) -> dict[str, Any]:
     landed = r.get("landed", {})
     _say(f"  kills landed: {_counts(landed, 5)} (aimed: {_counts(r.get('kill_modes', {}), 5)})")
     _say(f"  threads: {r.get('threads_begun', 0)} begun, {r.get('stored', 0)} stored, {r.get('recovered', 0)} "
-         "recovered (every returned message kept and the probe answered)")
+         f"recovered (every returned message kept and the probe answered); {r.get('not_stored', 0)} cut short "
+         "before anything was saved (and not listed)")
     _say(f"  returned turns lost: {r.get('lost', 0)} (whole threads lost: {r.get('threads_lost', 0)}, "
          f"threads shorter than a returned snapshot: {r.get('shorter', 0)})")
     _say(f"  messages dropped after recovery: {r.get('dropped', 0)} (probes {r.get('probe_dropped', 0)}; the first "
@@ -96,7 +93,14 @@ def section_kills(n: int, seed: int, work: Path) -> dict[str, Any]:
 
 
 def section_fuzz(n: int, seed: int, budget_s: float) -> dict[str, Any]:
-    from evals.chaos_fuzz import CUT_FREEZES, CUT_SLOW_S, FREEZE_S, PENDING, SLOW_MS, fuzz_extractor
+    from evals.chaos_fuzz import (
+        CUT_FREEZES,
+        CUT_SLOW_S,
+        FREEZE_S,
+        PENDING,
+        SLOW_MS,
+        fuzz_extractor,
+    )
 
     _say(f"== Fuzz, extractor: {n:,} inputs for each of {len(PENDING)} pending topics (None and 7 topic ids) "
          f"(target: 0 crashes, 0 freezes, 0 absurd facts, 0 misread signs or powers; slowest under {SLOW_MS:g} ms)")
@@ -199,7 +203,7 @@ def summary(fig: dict[str, Any], seed: int, seconds: float) -> list[str]:
                      f"{k.get('landed', {}).get('inside start', 0)} inside start) | returned turns lost "
                      f"{k.get('lost', '?')} | dropped after recovery {k.get('dropped', '?')} | stuck "
                      f"{k.get('stuck', '?')} | not listed {k.get('not_listed', '?')} | recovered "
-                     f"{k.get('recovered', '?')}/{k.get('threads_begun', '?')} threads   [target 0 / 0 / 0]")
+                     f"{k.get('recovered', '?')}/{k.get('stored', '?')} stored threads   [target 0 / 0 / 0]")
     f = fig.get("fuzz")
     if f:
         lines.append(f"extractor    {f['run']:,} of {f['planned']:,} inputs run | crashes {f['crashes']:,} | freezes "
@@ -229,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fuzz", type=int, default=None,
                    help=f"extractor inputs per pending topic (default {DEFAULTS['fuzz']:,})")
     p.add_argument("--fuzz-budget", type=float, default=None, metavar="SECONDS",
-                   help="stop the extractor fuzz after this long and report what was not run (default 120)")
+                   help="stop the extractor fuzz after this long and report what was not run (default 180)")
     p.add_argument("--facade-fuzz", type=int, default=None,
                    help=f"inputs through the facade (default {DEFAULTS['facade_fuzz']})")
     p.add_argument("--concurrent", type=int, default=None,
@@ -243,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.show:
         from evals.chaos_inputs import make_case
 
-        kind, text, truth = make_case(args.seed, args.show[0], int(args.show[1]))
-        print(f"{kind}: {ascii(text)}")
+        kind, text, _ = make_case(args.seed, args.show[0], int(args.show[1]))
+        print(f"{kind}: {text!a}")
         return 0
     if not hasattr(os, "fork"):
         print("the chaos harness needs os.fork (Linux or macOS)", file=sys.stderr)

@@ -28,7 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from agent.topics import TOPICS
-from evals.chaos_bounds import check_misread, check_profile, check_understanding, valid_text
+from evals.chaos_bounds import (
+    check_misread,
+    check_profile,
+    check_understanding,
+    valid_text,
+)
 from evals.chaos_inputs import KINDS, excerpt, make_case, make_input
 from evals.chaos_proc import TIMEOUT, Child
 
@@ -36,7 +41,7 @@ FREEZE_S = 2.0  # an input still running after this long is a freeze
 SLOW_MS = 50.0  # target: every input under this (CPU ms)
 CUT_FREEZES = 3
 CUT_SLOW_S = 5.0  # CPU seconds a kind may spend in slow inputs before the rest of it is not run
-BUDGET_S = 120.0  # wall seconds for the whole extractor run; what is left then is reported as not run
+BUDGET_S = 180.0  # wall seconds for the whole extractor run; what is left then is reported as not run
 PENDING: list[str | None] = [None, *TOPICS]
 PROBE = "I'm not sure."
 
@@ -176,7 +181,7 @@ class FuzzStats:
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return 0.0
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def _is_cut(kind: str, slow: dict, frozen: dict) -> bool:
@@ -245,7 +250,7 @@ def fuzz_extractor(n: int, seed: int = 1, understand_fn: Callable | None = None,
             rec = child.next(freeze_s)
             if rec is TIMEOUT:
                 child.kill()
-                topic, stream, i = _at(pos)
+                _, stream, i = _at(pos)
                 kind, text = make_input(seed, stream, i)
                 stats.freeze(stream, i, kind, text, freeze_s)
                 if progress:
@@ -264,7 +269,7 @@ def fuzz_extractor(n: int, seed: int = 1, understand_fn: Callable | None = None,
                 pos = total
                 break
             p = rec["p"]
-            topic, stream, i = _at(p)
+            _, stream, i = _at(p)
             notable = "crash" in rec or rec.get("absurd") or "misread" in rec or rec.get("ms", 0) > stats.slowest[0]
             kind, text = make_input(seed, stream, i) if notable else (rec["kind"], "")
             stats.add(rec, stream, i, text)

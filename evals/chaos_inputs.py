@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import random
 
-from agent.interview import MAX_MESSAGE_CHARS
+from agent import MAX_MESSAGE_CHARS
 from agent.topics import TOPICS
 
 # kind -> weight. Long inputs are few because each costs milliseconds; the rest are cheap.
@@ -107,7 +107,7 @@ def _unicode(rng: random.Random) -> str:
 
 
 def _digits(rng: random.Random) -> str:
-    n = int(round(2 ** rng.uniform(1, 11.95)))  # log-uniform, 2 .. ~3,950 digits
+    n = round(2 ** rng.uniform(1, 11.95))  # log-uniform, 2 .. ~3,950 digits
     run = _number(rng, n) if rng.random() < 0.7 else rng.choice("0123456789") * n
     word = rng.choice(["a", "k", "ms", "examples", "x", "e", "abc", "requests", "é", "m", "s", "_", "b"])
     shape = rng.randrange(4)
@@ -116,7 +116,7 @@ def _digits(rng: random.Random) -> str:
 
 
 def _huge(rng: random.Random) -> str:
-    num = _number(rng, int(round(2 ** rng.uniform(3, 8.5))))  # 8 .. ~360 digits
+    num = _number(rng, round(2 ** rng.uniform(3, 8.5)))  # 8 .. ~360 digits
     shown = _grouped(num) if rng.random() < 0.5 else num
     return f"{rng.choice(FILLER)} {shown} {rng.choice(UNITS)}".strip()
 

@@ -173,7 +173,7 @@ def _plan(events: list[dict]) -> tuple[list[str], str | None, dict[str, str]]:
 
 
 def _next_message(snap: Any, rng: random.Random, avoid: str | None) -> str | None:
-    openings, answers = realistic()
+    _, answers = realistic()
     if snap.done:
         return None
     if snap.pending is not None:
