@@ -371,3 +371,46 @@ def test_two_messages_to_one_thread_at_once_are_both_answered_in_order(tmp_path)
     assert texts[-2:] == ["HOLD yes knowledge", "weekly"]
     assert user_then_reply(snap, "HOLD yes knowledge") and user_then_reply(snap, "weekly")
     iv.close()
+
+
+@pytest.mark.timeout(120)
+def test_the_knowledge_index_is_built_once_while_many_turns_search_at_once(tmp_path):
+    from knowledge import Library
+
+    lib = Library(home=tmp_path / "home")
+    barrier = threading.Barrier(8)
+    errors, found = [], []
+
+    def searcher(n):
+        try:
+            barrier.wait(10)
+            for i in range(15):
+                if n == 0 and i == 5:  # a document added mid-way forces a rebuild under the readers' feet
+                    doc = tmp_path / "notes.md"
+                    doc.write_text("# Our notes\n\nRetrieval latency budget for our team is tight.\n")
+                    lib.add([doc])
+                found.append(len(lib.search("how much latency does retrieval add", 3)))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=searcher, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    lib.close()
+    assert not errors and len(found) == 8 * 15 and min(found) == 3
+
+
+def test_an_unwritable_home_builds_the_index_elsewhere(tmp_path, monkeypatch):
+    from knowledge.index import Index
+
+    home = tmp_path / "home"
+    home.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == home and mode == os.W_OK
+                        else real_access(p, mode))
+    index = Index(home=home)
+    assert index.search("how often does the data change", 3)
+    assert index.path.parent != home and not (home / "index.sqlite").exists()
+    index.close()
