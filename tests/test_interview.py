@@ -267,3 +267,19 @@ def test_a_counted_size_given_under_another_question_updates_an_earlier_answer(i
     snap = iv.send(snap.thread_id, "sorry, it's about 3000 articles")  # not the question asked, but a count
     assert snap.profile.corpus.value == "large"
     assert "too large for a prompt (updated from small" in " ".join(m.text for m in snap.messages[-2:])
+
+
+def test_a_user_document_that_says_otherwise_is_shown_as_such_not_as_support(iv, tmp_path):
+    doc = tmp_path / "platform-policy.md"
+    doc.write_text("# Platform policy\n\n## Retrieval\n\nWe will not run a retrieval pipeline or a vector store "
+                   "for this product: RAG is ruled out by the platform team.\n", encoding="utf-8")
+    iv.library.add([doc])
+    snap = answer_until_recommendation(iv, iv.start(), ANSWERS)
+    rec = snap.recommendation
+    assert rec.strategy == "rag"
+    assert rec.contradictions, "the document that rules out retrieval is listed"
+    against = {c.passage for c in rec.contradictions}
+    assert all(rec.passages[n - 1].kind == "user" for n in against)
+    for reason in rec.rationale:
+        assert not against & set(reason.citations), "never cited as support"
+    assert "says otherwise" in snap.messages[-1].text
