@@ -1,7 +1,7 @@
 """What the chaos harness calls an absurd fact: the per-fact sanity bounds, written down in one place.
 
-A reading is absurd when no team could mean it: a negative count, a response-time target of 0 ms or over an
-hour, more than 10 million labelled examples, more than 1e11 requests a month, a budget over $1e9 a month, an
+A reading is absurd when no team could mean it: a negative count, a response-time target of 0 ms or over a
+day, more than 10 million labelled examples, more than 1e11 requests a month, a budget over $1e9 a month, an
 integer that does not fit in 64 bits (the checkpoint serialiser cannot store it), a value outside the
 vocabulary in ``evals/UNDERSTANDING.md``, or a fact name the profile does not have. The bounds are
 deliberately loose, so a low count means "nothing impossible was recorded", not "every reading was right" (the
@@ -24,7 +24,7 @@ INT64_MAX = 2**63 - 1
 
 # fact -> (lowest sane value, highest sane value), inclusive. Units as in agent/types.py.
 NUMERIC_BOUNDS: dict[str, tuple[int, int]] = {
-    "latency_ms": (1, 3_600_000),              # 0 ms is no target; over an hour is not a response time
+    "latency_ms": (1, 86_400_000),             # 0 ms is no target; over a day is not a response time ("overnight" is)
     "volume_month": (0, 100_000_000_000),      # over 1e11 requests a month is beyond any single product
     "examples": (0, 10_000_000),               # over 10 million hand-labelled pairs
     "budget_usd": (0, 1_000_000_000),          # over $1e9 a month

@@ -7,11 +7,14 @@ range, so the checkpoint serialiser can always store it.
 
 | fact | accepted | why |
 |---|---|---|
-| examples | 0 .. 100,000,000 | no team labels more; 0 is a real answer ("none yet") |
-| volume_month | 1 .. 1,000,000,000,000 | a trillion requests a month is far past any one feature |
+| examples | 0 .. 10,000,000 | no team hand-labels more; 0 is a real answer ("none yet") |
+| volume_month | 1 .. 100,000,000,000 | a hundred billion requests a month is far past any one feature |
 | budget_usd | 1 .. 1,000,000,000 | a monthly budget |
 | latency_ms | 1 .. 86,400,000 (one day) | 0 ms cannot be met; beyond a day it is not a response time |
 | corpus_tokens | clamped to 1 .. 10,000,000,000,000 | an estimate |
+
+A count (examples, requests, dollars) below one but above zero ("2**-9 examples") is refused too: it is no count.
+These are the limits of ``evals/chaos_bounds.py``, so the chaos harness and the reader agree on what is absurd.
 """
 
 from __future__ import annotations
@@ -19,15 +22,16 @@ from __future__ import annotations
 from typing import Any
 
 LIMITS: dict[str, tuple[int, int]] = {
-    "examples": (0, 100_000_000),
-    "volume_month": (1, 1_000_000_000_000),
+    "examples": (0, 10_000_000),
+    "volume_month": (1, 100_000_000_000),
     "budget_usd": (1, 1_000_000_000),
     "latency_ms": (1, 86_400_000),
 }
 CLAMPED: dict[str, tuple[int, int]] = {"corpus_tokens": (1, 10_000_000_000_000)}
 INT64_MAX = 2**63 - 1
+_COUNTS = {"examples", "volume_month", "budget_usd"}
 
-_WORDS = {"examples": "labelled examples", "volume_month": "requests a month", "budget_usd": "a monthly budget (USD)",
+_WORDS = {"examples": "labelled examples", "volume_month": "requests a month", "budget_usd": "a monthly budget in dollars",
           "latency_ms": "a latency target"}
 
 
@@ -36,7 +40,8 @@ def _say(name: str, value: float) -> str:
     shown = f"{value:,.0f}" if abs(value) < 1e15 else f"{value:.3g}"
     if name == "latency_ms" and value < low:
         return "A latency target of 0 ms can't be met by any system, so I didn't record it. What would be acceptable?"
-    if value < low:
+    if value < low or value < 1:
+        shown = f"{value:,.0f}" if value <= -1 or value == 0 else f"{value:.3g}"
         return f"{shown} doesn't work as {_WORDS[name]}, so I didn't record it."
     return (f"{shown} is more than I can take as {_WORDS[name]} (at most {high:,}), so I didn't record it. "
             "Could you check that figure?")
@@ -52,7 +57,7 @@ def bound(name: str, value: Any) -> tuple[Any, str]:
     if value != value or value in (float("inf"), float("-inf")):
         return None, f"That figure can't be read as {_WORDS[name]}, so I didn't record it."
     low, high = LIMITS[name]
-    if value < low or value > high:
+    if value < low or value > high or (0 < value < 1 and name in _COUNTS):
         return None, _say(name, value)
     return int(round(value)), ""
 

@@ -14,11 +14,73 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal, localcontext
 
 from text_to_num import alpha2digit
 
 MAX_DIGITS = 18  # anything longer cannot be a sane count and could overflow a signed 64-bit int
 MAX_EXPONENT = 15
+
+# ------------------------------------------------------------------------------------------ powers
+# Every way of writing a power, read as one figure before anything else looks at the text, so that no part of it
+# ("1e9", "5*10**15", "2**-9", "3 x 10^+4", "10 to the 6th"; superscripts become "^" in ``text.clean``) is ever
+# read alone. The exponent is bounded before anything is computed.
+_POWER_EXPR = re.compile(
+    r"(?<![\w.])(?P<m>\d+(?:\.\d+)?)(?:[eE](?P<e1>[+-]?\d+)|\s?[x*]\s?(?P<b>\d+)\s?(?:\^|\*\*)\s?(?P<e2>[+-]?\d+)|"
+    r"\s?(?:\^|\*\*)\s?(?P<e3>[+-]?\d+)|\sto the (?:power of )?(?P<e4>[+-]?\d+)(?:st|nd|rd|th)?\b)(?!\w|\.\d)"
+    r"(?P<suf>\s?(?:thousand|million|billion|hundred|grand|k|mn|mm|m|bn|b)(?![a-z]))?",
+    re.IGNORECASE)
+TOO_LARGE, TOO_SMALL = "numtoolarge", "numtoosmall"  # what an unreadable power becomes: a word the scan refuses
+_MAX_LOG10 = 18.5  # beyond this no figure is kept (a signed 64-bit int ends near 9.2e18)
+
+
+def _power_value(m: re.Match) -> str:
+    value = _power(m)
+    if value.strip() in (TOO_LARGE, TOO_SMALL):
+        return value  # a scale word after it ("1e112 million") goes with it
+    return value.rstrip() + (m.group("suf") or "") + " "
+
+
+def _power(m: re.Match) -> str:
+    mant, base = m.group("m"), m.group("b")
+    exp = next(g for g in (m.group("e1"), m.group("e2"), m.group("e3"), m.group("e4")) if g is not None)
+    if m.group("e3") is not None or m.group("e4") is not None:
+        mant, base = "1", mant  # "2**10", "10^3": the figure before the sign is the base
+    elif base is None:
+        base = "10"
+    digits = exp.lstrip("+-")
+    negative = exp.startswith("-")
+    if len(mant) > 19 or len(base) > 19:
+        return f" {TOO_LARGE} "
+    m_val, b_val = Decimal(mant), Decimal(base)
+    if m_val == 0 or b_val == 1 or b_val == 0:
+        return f" {_plain(m_val * (b_val if b_val else 0) if b_val != 1 else m_val)} "
+    if len(digits) > 4:
+        return f" {TOO_SMALL if negative and b_val > 1 else TOO_LARGE} "
+    e = -int(digits) if negative else int(digits)
+    size = float(m_val.log10()) + e * float(b_val.log10())
+    if size > _MAX_LOG10:
+        return f" {TOO_LARGE} "
+    if size < -6:
+        return f" {TOO_SMALL} "
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return f" {_plain(m_val * b_val ** e)} "
+
+
+def _plain(v: Decimal) -> str:
+    if v == v.to_integral_value():
+        return str(int(v))
+    return f"{float(v):.6f}".rstrip("0").rstrip(".")
+
+
+def read_powers(text: str) -> str:
+    """Rewrite each power as plain digits (or as a word the scan refuses when it is too large or too small)."""
+    return _POWER_EXPR.sub(_power_value, text)
+
+
+_SIGN_WORD = re.compile(r"\b(?:minus|negative)\s(?=\$?\d)")
+
 
 # ------------------------------------------------------------------------------------------ words
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
@@ -75,6 +137,7 @@ def words_to_digits(t: str) -> str:
         t = pattern.sub(repl, t)
     t = _PROTECT_ONE.sub("onє", t)  # "no one", "one of them", "one prompt": not numbers
     t = alpha2digit(t, "en", threshold=0).lower()  # it may capitalise a sentence start
+    t = _SIGN_WORD.sub("-", t)  # "minus 200", "negative five": the sign is part of the figure
     t = re.sub(r"\bonє(?=s\b)|(?<=\bon)є(?=s\b)", "one", t).replace("onє", "one")
     # "2 1000" (alpha2digit on "2 thousand"): one number
     t = re.sub(r"(?<![\d.,])(\d+(?:\.\d+)?) (1000000000|1000000|1000|100)(?![\d,.])",
@@ -141,10 +204,11 @@ _SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mil": 1e6
            "bn": 1e9, "billion": 1e9, "hundred": 1e2, "grand": 1e3}
 # One pattern, entered once per digit run (the look-behind forbids starting inside a run or a word).
 _NUMBER = re.compile(
-    r"(?<![\w.,$])(?P<neg>-\s?)?(?P<cur>\$\s?)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
+    r"(?<![\w.,$])(?P<neg>-)?(?P<cur>\$\s?)?(?P<neg2>-)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
     r"(?:(?:e\+?|\s?(?:x|\*)\s?10\^)(?P<exp>-?\d+))?(?:\s?(?P<suf>k|mm|mn|mil|m|bn|b|thousand|million|billion|"
     r"hundred|grand)(?![a-z]))?(?P<cur2>\s?(?:\$|usd\b|dollars?\b|bucks\b|eur\b|euros?\b|gbp\b|pounds?\b))?")
 _POWER = re.compile(r"(?<![\w.])10\s?\^\s?(?P<exp>-?\d+)")
+_UNREADABLE = re.compile(rf"(?P<neg>-\s?)?\b(?:{TOO_LARGE}|{TOO_SMALL})\b")
 
 
 def _value(m: re.Match) -> tuple[float | None, str]:
@@ -173,6 +237,9 @@ def scan(t: str) -> list[Quantity]:
         ok = len(exp.lstrip("-")) <= 3 and abs(int(exp)) <= MAX_EXPONENT
         out.append(Quantity(10.0 ** int(exp) if ok else None, m.start(), m.end(), m.group(0),
                             refused="" if ok else "exponent"))
+    for m in _UNREADABLE.finditer(t):  # a power too large or too small to be any count
+        out.append(Quantity(None, m.start(), m.end(), "that number",
+                            refused="exponent" if TOO_LARGE in m.group(0) else "tiny"))
     taken = [(q.start, q.end) for q in out]
     for m in _NUMBER.finditer(t):
         if any(s <= m.start() < e for s, e in taken):
@@ -184,7 +251,7 @@ def scan(t: str) -> list[Quantity]:
             if not unit:
                 continue
         value, why = _value(m)
-        neg = bool(m.group("neg")) and not re.search(r"\d\s?$", t[max(0, m.start() - 3):m.start()])
+        neg = bool(m.group("neg") or m.group("neg2")) and not re.search(r"\d\s?$", t[max(0, m.start() - 3):m.start()])
         q = Quantity(value, m.start(), m.end(), m.group(0).strip(), money=bool(m.group("cur") or m.group("cur2")
                      or m.group("suf") == "grand"), negative=neg, refused=why)
         if neg and value is not None:

@@ -18,10 +18,12 @@ from typing import Any
 
 from . import lexicon as L
 from .bounds import check
-from .numbers import Quantity, mask_names, scan, words_to_digits
+from .numbers import Quantity, mask_names, read_powers, scan, words_to_digits
 from .text import blank_noise, clauses, clean
 
 SMALL_CORPUS_TOKENS = 5_000  # knowledge under ~5,000 tokens fits in the system prompt
+MAX_FIGURES = 16  # a clause with more figures than this is a pasted list or table, not an answer
+_FIGURE = re.compile(r"\d+")
 
 # ------------------------------------------------------------------------------------------ nouns
 _W = r"(?:[a-z'/-]+\s){0,3}?"  # up to three words between a figure and its noun
@@ -275,7 +277,7 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
     if L._GREETING.match(low):
         r.intent = "greeting"
         return r
-    body, _noisy = blank_noise(raw)
+    body, _noisy = blank_noise(read_powers(raw))
     body_low = " ".join(body.lower().split())
     r.order = bool(L._ORDER.search(low))
     r.correction = bool(L._CORRECTION.search(body_low)) or bool(
@@ -288,6 +290,8 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
 
     parts = [Clause(c, _prepare(c), []) for c in clauses(body)]
     for c in parts:
+        if len(_FIGURE.findall(c.text)) > MAX_FIGURES:
+            continue  # a list, table or paste of figures: no one states a fact that way
         c.typed = [_type(q, c.text, pending, recent) for q in scan(c.text)]
     _quantities(r, parts, pending, recent, whatif, body_low)
     for c in parts:
@@ -438,6 +442,10 @@ _FIELD_WORDS = {"examples": "labelled examples", "volume_month": "requests a mon
 def _refusal(name: str | None, q: Quantity) -> str:
     what = _FIELD_WORDS.get(name, "that figure")
     shown = q.text if len(q.text) <= 24 else q.text[:20] + "…"
+    if q.refused == "tiny":
+        return f"I couldn't use that number for {what}: it is far too small to be real, so I didn't record it."
+    if q.text == "that number":
+        return f"I couldn't use that number for {what}: it is far too large to be real, so I didn't record it."
     if q.refused == "negative":
         return f"I read \"{shown}\" as negative, which can't be right for {what}, so I didn't record it."
     return f"I couldn't use \"{shown}\" for {what}: the number is far too large to be real, so I didn't record it."

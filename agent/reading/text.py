@@ -10,10 +10,12 @@ import unicodedata
 
 MAX_CHARS = 4000  # the message limit; the reader never looks past it
 
-_DASHES = str.maketrans({"\u2012": "-", "\u2013": "-", "\u2014": " - ", "\u2015": " - ", "\u2212": "-",
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": " - ", "\u2015": " - ", "\u2212": "-",
                          "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
                          "\u2009": " ", "\u202f": " ", "\u00d7": "x"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SUPERSCRIPT = re.compile(r"(?<=\d)[\u207a\u207b]?[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+")
+_SUPER_DIGITS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207a\u207b", "0123456789+-")
 
 
 def clean(text: object) -> str:
@@ -21,6 +23,7 @@ def clean(text: object) -> str:
     at most ``MAX_CHARS`` characters."""
     s = str(text if text is not None else "")[: MAX_CHARS * 2]
     s = s.encode("utf-8", "replace").decode("utf-8", "replace")  # lone surrogates become "?"
+    s = _SUPERSCRIPT.sub(lambda m: "^" + m.group(0).translate(_SUPER_DIGITS), s)  # "10³" is 10^3, not 103
     s = unicodedata.normalize("NFKC", s).translate(_DASHES)
     s = _CONTROL.sub(" ", s).replace("\r\n", "\n").replace("\r", "\n")
     return s[:MAX_CHARS]
