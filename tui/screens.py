@@ -186,14 +186,14 @@ class HistoryScreen(ModalScreen[str | None]):
         self.all_summaries = [s for s in summaries if s.opening or s.strategy or s.thread_id == self.current]
         self._fill()
 
-    def _name(self, summary: "InterviewSummary") -> str:
+    def _given_name(self, summary: "InterviewSummary") -> str:
         return self.app.names.get(summary.thread_id)  # type: ignore[attr-defined]
 
     def _matches(self, summary: "InterviewSummary", words: list[str]) -> bool:
         from tui.text import STRATEGY_SHORT
 
         haystack = " ".join([
-            self._name(summary), summary.opening, summary.thread_id,
+            self._given_name(summary), summary.opening, summary.thread_id,
             STRATEGY_SHORT.get(summary.strategy or "", ""), _when(summary.updated or summary.created),
         ]).lower()
         return all(word in haystack for word in words)
@@ -209,7 +209,7 @@ class HistoryScreen(ModalScreen[str | None]):
         width = self._opening_width()
         for s in self.summaries:
             marker = "• " if s.thread_id == self.current else ""
-            name = self._name(s)
+            name = self._given_name(s)
             label = name or (s.opening if s.opening else "(no answer yet)")
             table.add_row(
                 Text(_when(s.updated or s.created)),
@@ -294,7 +294,7 @@ class HistoryScreen(ModalScreen[str | None]):
                 return
             self._fill()
 
-        self.app.push_screen(RenameScreen(self._name(chosen), chosen.opening), renamed)
+        self.app.push_screen(RenameScreen(self._given_name(chosen), chosen.opening), renamed)
 
     def action_delete(self) -> None:
         chosen = self.selected()
@@ -304,7 +304,7 @@ class HistoryScreen(ModalScreen[str | None]):
             "Delete the interview from ",
             (_when(chosen.updated or chosen.created), "bold"),
             "\n“",
-            (shorten(self._name(chosen) or chosen.opening or "(no answer yet)", 70), "italic"),
+            (shorten(self._given_name(chosen) or chosen.opening or "(no answer yet)", 70), "italic"),
             "”?\n\nThis cannot be undone.",
         )
 
