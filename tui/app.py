@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from agent.types import Message, Recommendation, Snapshot
 
 
-PLACEHOLDER_ANSWER = "Type your answer and press Enter  (tab: quick replies, shift+enter: new line)"
+PLACEHOLDER_ANSWER = "Your answer, then Enter · tab: quick replies · shift+enter: new line"
 PLACEHOLDER_FOLLOWUP = "Ask a follow-up, or try “what if we had 5,000 examples?”"
 PLACEHOLDER_DONE = "Ask a follow-up, or press ctrl+n for a new interview"
 

@@ -97,14 +97,14 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "confirm-yes")
 
 
-def _when(stamp: str) -> str:
+def _when(stamp: str, short: bool = False) -> str:
     try:
         moment = datetime.fromisoformat(stamp)
     except (TypeError, ValueError):
-        return stamp[:16]
+        return stamp[5:16] if short else stamp[:16]
     if moment.tzinfo is not None:
         moment = moment.astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.strftime("%m-%d %H:%M" if short else "%Y-%m-%d %H:%M")
 
 
 class HistoryScreen(ModalScreen[str | None]):
@@ -120,8 +120,15 @@ class HistoryScreen(ModalScreen[str | None]):
     ]
 
     ID_WIDTH = 12  # interview ids are 12 characters: shown whole, so they can be typed after --resume
-    WHEN_WIDTH = 16
     STRATEGY_WIDTH = 17
+
+    @property
+    def short_dates(self) -> bool:
+        return self.app.size.width < 100
+
+    @property
+    def WHEN_WIDTH(self) -> int:  # noqa: N802 - reads like the other widths
+        return 11 if self.short_dates else 16
 
     def __init__(self, current: str | None = None, message: str | None = None) -> None:
         super().__init__(classes="dialog-screen")
@@ -165,7 +172,8 @@ class HistoryScreen(ModalScreen[str | None]):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.add_column("Updated", key="updated", width=self.WHEN_WIDTH)
-        table.add_column("Name or first answer", key="opening", width=self._opening_width())
+        table.add_column("Interview" if self.short_dates else "Name or first answer", key="opening",
+                         width=self._opening_width())
         table.add_column("Strategy", key="strategy", width=self.STRATEGY_WIDTH)
         table.add_column("ID", key="id", width=self.ID_WIDTH)
 
@@ -212,7 +220,7 @@ class HistoryScreen(ModalScreen[str | None]):
             name = self._given_name(s)
             label = name or (s.opening if s.opening else "(no answer yet)")
             table.add_row(
-                Text(_when(s.updated or s.created)),
+                Text(_when(s.updated or s.created, self.short_dates)),
                 Text(marker + shorten(label, width - len(marker)), style="bold" if name else ""),
                 Text(STRATEGY_SHORT.get(s.strategy or "", s.strategy or "–")),
                 Text(s.thread_id[: self.ID_WIDTH], style="dim"),

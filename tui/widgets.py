@@ -565,18 +565,32 @@ def hypothesis_text(hypothesis, stated_rec) -> str:
 
 class OrderedFooter(Footer):
     """The standard footer with Lever's keys in a fixed order (keys the focused widget also binds
-    would otherwise jump to the front)."""
+    would otherwise jump to the front). Below 100 columns the keys that also have other ways in
+    (sources: the recommendation view and the palette; copy: a click and the palette) are left out,
+    so the footer fits an 80-column terminal."""
 
-    ORDER = ("new", "history", "export", "toggle_view", "sources", "help", "quit")
+    ORDER = ("new", "history", "export", "toggle_view", "sources", "copy", "help", "quit")
+    NARROW_HIDDEN = ("sources", "copy")
+    NARROW = 100
+
+    def _narrow(self) -> bool:
+        return self.app.size.width < self.NARROW
 
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
         keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
         rest = [w for w in widgets if w not in keys]
+        if self._narrow():
+            keys = [w for w in keys if w.action.removeprefix("app.") not in self.NARROW_HIDDEN]
 
         def rank(widget: FooterKey) -> int:
             action = widget.action.removeprefix("app.")
             return self.ORDER.index(action) if action in self.ORDER else len(self.ORDER)
 
+        self._composed_narrow = self._narrow()
         yield from sorted(keys, key=rank)
         yield from rest
+
+    def on_resize(self) -> None:
+        if getattr(self, "_composed_narrow", None) not in (None, self._narrow()):
+            self.call_later(self.recompose)
