@@ -866,6 +866,25 @@ async def test_enter_pressed_before_the_interview_is_ready_is_sent_when_it_is(tm
         assert user_texts(app) == ["our docs"] and not conversation.query(UserMessage).last().has_class("-pending")
 
 
+async def test_enter_typed_ahead_of_raw_mode_arrives_as_ctrl_j_and_still_sends(tmp_path):
+    """Typed before the terminal is in raw mode, Enter reaches the app as a line feed (ctrl+j)."""
+    gate = threading.Event()
+    app = SlowStartApp(gate, tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: list(app.conversation.query(QuickReplies)), "the opening question")
+        await pilot.press(*"weekly")
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+        assert app.prompt.value == "" and app.conversation.query(UserMessage).last().text == "weekly"
+        gate.set()
+        await until(pilot, lambda: app.snapshot is not None and len(app.snapshot.messages) >= 3 and not app.busy,
+                    "the queued answer to be sent")
+        # Once Lever is ready, ctrl+j is a new line again.
+        app.prompt.focus()
+        await pilot.press(*"a", "ctrl+j", *"b")
+        assert app.prompt.value == "a\nb"
+
+
 async def test_a_queued_answer_goes_back_in_the_box_if_lever_cannot_start(tmp_path, monkeypatch):
     gate = threading.Event()
 

@@ -97,6 +97,22 @@ async def test_the_input_stops_at_the_message_limit(interview: Interview) -> Non
         assert app.prompt.value == "0123456789"
 
 
+async def test_fast_typing_from_the_recommendation_view_loses_no_key(interview: Interview) -> None:
+    from textual import events
+
+    app = LeverApp(interview=interview, resume=finished_thread(interview))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        app.query_one("#rec-tabs").query_one("Tabs").focus()
+        await pilot.pause()
+        for ch in "what if":  # a burst: every key is queued for the tabs before focus moves
+            app.post_message(events.Key(ch if ch != " " else "space", ch))
+        await until(pilot, lambda: app.prompt.value == "what if", "every key in the input")
+        assert app.focused is app.prompt
+
+
 # ---------------------------------------------------------------------------------------------
 # Citations and tabs from the keyboard, while typing
 
@@ -136,22 +152,20 @@ async def test_digits_open_citations_in_the_recommendation_and_arrows_switch_tab
 
         # ←/→ switch tabs with focus in the recommendation...
         await pilot.press("right")
-        await pilot.pause()
-        assert tabs.active == "rec-reasons"
+        await until(pilot, lambda: tabs.active == "rec-reasons", "the reasons tab")
         await pilot.press("2")  # ...digits open a cited passage there...
         await until(pilot, lambda: isinstance(app.screen, PassageScreen), "the passage")
         assert app.screen.passage == rec.passages[1]
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: not isinstance(app.screen, PassageScreen), "the passage closed")
 
         # ...and from the (empty) input too.
         app.prompt.focus()
+        await pilot.pause()
         await pilot.press("right")
-        await pilot.pause()
-        assert tabs.active != "rec-reasons" and tabs.active != "rec-verdict"
+        await until(pilot, lambda: tabs.active not in ("rec-reasons", "rec-verdict"), "the next tab")
         await pilot.press("left", "left")
-        await pilot.pause()
-        assert tabs.active == "rec-verdict"
+        await until(pilot, lambda: tabs.active == "rec-verdict", "back to the verdict")
         # With text in the input, the arrows move its cursor instead.
         await pilot.press(*"ab")
         assert app.views.active == "rec-pane"

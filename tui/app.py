@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from agent.types import Message, Recommendation, Snapshot
 
 
-PLACEHOLDER_ANSWER = "Your answer, then Enter · tab: quick replies · shift+enter: new line"
+PLACEHOLDER_ANSWER = "Enter sends · tab: quick replies · shift+enter or ctrl+j: new line"
 PLACEHOLDER_FOLLOWUP = "Ask a follow-up, or try “what if we had 5,000 examples?”"
 PLACEHOLDER_DONE = "Ask a follow-up, or press ctrl+n for a new interview"
 
@@ -58,6 +58,7 @@ class LeverApp(App[int]):
     SUB_TITLE = "starting…"
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#prompt"
     COMMANDS = App.COMMANDS | {SourcesProvider}
     NOTIFICATION_TIMEOUT = 4
 
@@ -220,6 +221,7 @@ class LeverApp(App[int]):
             return
         self._iv_ready.set()
         self.prompt.set_limit(self.max_chars)
+        self.prompt.ctrl_j_is_newline = True
         brain = getattr(self.interview, "brain_name", "offline")
         self.sub_title = "offline brain" if brain == "offline" else f"brain: {brain}"
         self.query_one(ProgressPanel).set_brain(brain)
@@ -631,18 +633,28 @@ class LeverApp(App[int]):
     def on_key(self, event: events.Key) -> None:
         """Typing while focus is elsewhere on the main screen (a button, a tab, the sources
         list) goes to the input, so a follow-up is never typed into nowhere."""
-        if len(self.screen_stack) > 1 or not event.is_printable or not event.character:
+        if len(self.screen_stack) > 1:
+            return
+        if event.key in ("enter", "ctrl+j") and self.thread_id is None and self.prompt.value.strip():
+            # Typed ahead while Lever was starting (before the input had focus): send it (it is queued).
+            event.stop()
+            self.prompt.post_message(ChatInput.Submitted(self.prompt, self.prompt.value))
+            return
+        if not event.is_printable or not event.character:
             return
         if event.key in self.screen.active_bindings:
             return
-        focused = self.focused
-        if focused is None or focused is self.prompt or isinstance(focused, (Input, TextArea)):
+        # A printable key that reached the app was handled by no input (the input stops every key it
+        # types). Keys already on their way to the widget that had focus arrive here too, after focus
+        # moved: they go to the input as well, so a fast typist loses nothing.
+        if self.focused is not self.prompt and isinstance(self.focused, (Input, TextArea)):
             return
         event.stop()
         event.prevent_default()
-        self.screen.set_focus(self.prompt)  # at once: the keys that follow must land in the input too
-        self.prompt.move_cursor(self.prompt.document.end)
-        self.prompt.insert(event.character)
+        if self.focused is not self.prompt:
+            self.screen.set_focus(self.prompt)
+            self.prompt.move_cursor(self.prompt.document.end)
+        self.prompt.type_text(event.character)
 
     def on_worker_state_changed(self, event) -> None:
         """A bug in a background task is reported, not fatal: the interview is saved by the facade."""

@@ -380,12 +380,10 @@ class ExportScreen(ModalScreen[None]):
         self.outcomes: list = []
 
     def compose(self) -> ComposeResult:
-        from tui.export import FORMAT_NAMES
-
-        what = " and ".join(FORMAT_NAMES[f] for f in self.formats)
+        what = " and ".join({"json": "the interview as JSON", "md": "its Markdown report"}[f] for f in self.formats)
         with Vertical(id="export-dialog", classes="dialog") as dialog:
             dialog.border_title = "Export"
-            yield Static(Content(f"Write the {what} of interview {self.thread_id} to this folder:"),
+            yield Static(Content(f"Interview {self.thread_id}: write {what} to this folder:"),
                          markup=False, id="export-what")
             yield Input(self.folder, placeholder="A folder, e.g. ~/Documents", id="export-folder")
             yield Static("", markup=False, id="export-result")
@@ -439,7 +437,7 @@ class ExportScreen(ModalScreen[None]):
         written = [o for o in outcomes if o.path is not None]
         self.query_one("#export-copy", Button).disabled = not written
         self.query_one("#export-go", Button).disabled = False
-        hint = "c copy the folder's path  ·  enter export again  ·  esc close" if written else "enter try again  ·  esc close"
+        hint = "c copy the folder's path  ·  esc close" if written else "enter try again  ·  esc close"
         self.query_one("#export-hint", Static).update(Content(hint))
         if written:
             self.query_one("#export-copy", Button).focus()

@@ -290,6 +290,9 @@ class ChatInput(TextArea):
         super().__init__(soft_wrap=True, tab_behavior="focus", show_line_numbers=False, placeholder=placeholder,
                          compact=True, highlight_cursor_line=False, **kwargs)
         self.limit = limit
+        # Enter typed before the app put the terminal in raw mode arrives as ctrl+j (the terminal turned it
+        # into a line feed): until the app says it is ready, ctrl+j sends like Enter.
+        self.ctrl_j_is_newline = False
         self.answers: list[str] = []
         self._history_index: int | None = None  # None: editing a draft, not browsing the history
         self._draft = ""
@@ -320,7 +323,7 @@ class ChatInput(TextArea):
     # -- keys ----------------------------------------------------------------------------------
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
+        if event.key == "enter" or (event.key == "ctrl+j" and not self.ctrl_j_is_newline):
             event.stop()
             event.prevent_default()
             self.post_message(self.Submitted(self, self.text))
@@ -328,16 +331,16 @@ class ChatInput(TextArea):
         if event.key in self.NEWLINE_KEYS:
             event.stop()
             event.prevent_default()
-            self._insert_limited("\n")
+            self.type_text("\n")
             return
         if event.is_printable and event.character:
             event.stop()
             event.prevent_default()
-            self._insert_limited(event.character)
+            self.type_text(event.character)
             return
         await super()._on_key(event)
 
-    def _insert_limited(self, text: str) -> None:
+    def type_text(self, text: str) -> None:
         start, end = self.selection
         selected = len(self.get_text_range(*sorted((start, end))))
         room = self.limit - (len(self.text) - selected)
