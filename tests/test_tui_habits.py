@@ -9,7 +9,6 @@ from textual.widgets import DataTable, TabbedContent
 from agent import Interview
 from agent.types import Fact, Hypothesis, Snapshot, TopicStatus
 from tui.app import LeverApp
-from tui.recommendation import RecommendationView
 from tui.screens import HistoryScreen, PassageScreen, RenameScreen
 from tui.widgets import ProgressPanel, QuickReplies, TopicRow, UserMessage
 

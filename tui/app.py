@@ -215,7 +215,6 @@ class LeverApp(App[int]):
             await self._clear_thinking()
             await self._unqueue()
             await self.conversation.mount(NoticeMessage(f"Lever could not start: {self.boot_error}"))
-            self.notify(self.boot_error, title="Lever could not start", severity="error", markup=False)
             self.prompt.placeholder = "Lever could not start: press ctrl+q to quit"
             self.sub_title = "not started"
             return
@@ -393,7 +392,7 @@ class LeverApp(App[int]):
             self.call_after_refresh(self._show_top_of_long_reply, first_reply)
 
         await self.query_one(ProgressPanel).show(snapshot)
-        await self._show_recommendation(snapshot.recommendation, announce=not (full or new_thread))
+        await self._show_recommendation(snapshot.recommendation)
         for notice in snapshot.notices:
             self.notify(notice, title="Note", severity="warning", markup=False, timeout=5)
         if snapshot.recommendation is None:
@@ -429,11 +428,10 @@ class LeverApp(App[int]):
             return list(snapshot.pending.options)
         return []
 
-    async def _show_recommendation(self, rec: "Recommendation | None", *, announce: bool) -> None:
+    async def _show_recommendation(self, rec: "Recommendation | None") -> None:
         key = rec.model_dump_json() if rec is not None else None
         if key == self._rec_key:
             return
-        previous = self.recommendation
         self._rec_key = key
         self.recommendation = rec
         pane = self.query_one("#rec-pane", TabPane)
@@ -946,10 +944,9 @@ def run_app(resume: str | bool | None = None, brain: str | None = None, server: 
         print("Lever: finishing the last turn so it is saved…", file=sys.stderr)
     if app.boot_error:
         print(f"Lever could not start: {app.boot_error}", file=sys.stderr)
-    code = app.return_code
-    if code is None:
-        return 1 if app.boot_error else 0
-    return code
+    if app.boot_error:
+        return 1
+    return app.return_code or 0
 
 
 def _opening() -> "Snapshot":
