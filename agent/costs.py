@@ -27,11 +27,14 @@ def monthly_costs(profile: Profile, self_hosted: bool = False, pricing: dict | N
     p = pricing or load_pricing()
     t, m = p["tokens"], p["models"]
     volume = int(profile.value("volume_month") or DEFAULT_VOLUME)
+    volume_assumed = profile.volume_month is None or profile.volume_month.status == "assumed"
     need = profile.value("need", "knowledge")
     knowledge_in_prompt = t["knowledge_in_prompt"] if need in ("knowledge", "both") else 0
     examples_in_prompt = t["system_prompt_with_examples"] if need in ("behaviour", "both") else t["system_prompt_small"]
     base_in = t["user_input"]
     out = t["output"]
+    budget = profile.value("budget_usd")
+    budget = float(budget) if isinstance(budget, (int, float)) and not isinstance(budget, bool) else None
     rag_infra = p["vector_store_month"] + volume * base_in * p["embedding_per_mtok"] / 1e6
 
     shapes = {
@@ -49,7 +52,7 @@ def monthly_costs(profile: Profile, self_hosted: bool = False, pricing: dict | N
     lines = []
     for strategy in STRATEGIES:
         model, tokens_in, fixed, note = shapes[strategy]
-        notes = [note, f"{volume:,} requests/month" + ("" if profile.known("volume_month") else " (assumed)")]
+        notes = [note, f"{volume:,} requests a month" + (" (assumed)" if volume_assumed else "")]
         if self_hosted:
             servers = max(1, math.ceil(volume / SELF_HOSTED_REQUESTS_PER_SERVER))
             tokens = 0.0
@@ -59,9 +62,12 @@ def monthly_costs(profile: Profile, self_hosted: bool = False, pricing: dict | N
             tokens = _token_cost(model, tokens_in, out, volume)
             fixed_total = fixed
             notes.append(f"{model['label']}, ~{int(tokens_in):,} input tokens per request")
+        total = round(tokens + fixed_total, 2)
+        if budget is not None and total > budget:
+            notes.append(f"over your ${budget:,.0f} monthly budget")
         lines.append(
             CostLine(
-                strategy=strategy, label=STRATEGY_LABELS[strategy], monthly_usd=round(tokens + fixed_total, 2),
+                strategy=strategy, label=STRATEGY_LABELS[strategy], monthly_usd=total,
                 setup_usd=tuple(p["setup_usd"][strategy]),
                 breakdown={"tokens": round(tokens, 2), "fixed": round(fixed_total, 2)}, notes=notes,
             )

@@ -82,3 +82,93 @@ def echo_fact(field: str, value: Any) -> str:
     if field in ("need", "goal"):
         return f"{fact_label(field)}: {describe_value(field, value)}"
     return describe_value(field, value)
+
+
+# ------------------------------------------------------------------------------------------ layers and conditions
+LAYER_LABELS: dict[str, str] = {
+    "prompting": "prompt engineering", "rag": "retrieval (RAG)", "fine_tuning": "fine-tuning",
+    "distillation": "distillation",
+}
+
+
+def layers_text(layers: list[str]) -> str:
+    """'prompt engineering + retrieval (RAG)'."""
+    return " + ".join(LAYER_LABELS.get(layer, layer.replace("_", " ")) for layer in layers)
+
+
+_CONDITIONS: dict[str, dict[Any, str]] = {
+    "freshness": {"realtime": "the information changed continuously", "daily": "the information changed daily",
+                  "weekly": "the information changed weekly", "monthly": "the information changed monthly",
+                  "yearly": "the information changed about once a year",
+                  "static": "the information hardly ever changed"},
+    "cost_sensitivity": {"low": "cost were not a constraint", "medium": "cost mattered somewhat",
+                         "high": "cost mattered a lot"},
+    "citations": {True: "answers had to cite sources", False: "answers did not need to cite sources"},
+    "permissions": {True: "different users saw different data", False: "everyone saw the same data"},
+    "privacy": {"none": "there were no privacy constraints", "standard": "a cloud API under agreement were fine",
+                "strict": "the data had to stay on your infrastructure"},
+    "ceiling": {"none": "prompting already worked well enough", "drift": "the output drifted despite instructions",
+                "format": "the output format were inconsistent", "accuracy": "accuracy were short of the target",
+                "retrieval": "retrieval only handled the simple questions",
+                "cost": "the current approach cost too much to run",
+                "vendor": "a vendor's model change had broken quality"},
+    "stage": {"prototype": "you were still prototyping", "production": "you were in (or going to) production"},
+    "priority": {"quality": "quality came first", "cost": "cost came first", "speed": "speed came first"},
+}
+
+
+def as_condition(field: str, value: Any) -> str:
+    """A fact's value as the clause of a what-if: 'If <the information changed weekly>, ...'."""
+    words = _CONDITIONS.get(field, {})
+    if value in words:
+        return words[value]
+    if field == "volume_month":
+        return f"you had about {describe_value(field, value)}"
+    if field == "examples":
+        return f"you had {describe_value(field, value)}"
+    if field == "budget_usd":
+        return f"your budget were {describe_value(field, value)}"
+    if field == "corpus":
+        return f"the knowledge were {describe_value(field, value)}"
+    if field == "latency_ms":
+        return f"the latency target were {describe_value(field, value)}"
+    return f"{fact_label(field)} were {describe_value(field, value)}"
+
+
+# ------------------------------------------------------------------------------------------ sentences
+def sentences(text: str) -> list[str]:
+    """The text's sentences, whole (``sentencex`` knows abbreviations such as "e.g." and "et al.")."""
+    from sentencex import segment
+
+    flat = " ".join(text.split())
+    return [s.strip() for s in segment("en", flat) if s.strip()]
+
+
+def excerpt(text: str, limit: int = 300) -> str:
+    """The leading whole sentences of ``text`` that fit in ``limit`` characters (at least one sentence, cut at a
+    word boundary only if that one sentence is longer than the limit)."""
+    out: list[str] = []
+    for sentence in sentences(text):
+        if out and len(" ".join(out + [sentence])) > limit:
+            break
+        out.append(sentence)
+        if len(" ".join(out)) >= limit:
+            break
+    joined = " ".join(out)
+    if len(joined) > limit * 2:  # one very long sentence: cut at a word boundary, never mid-word
+        joined = joined[: limit * 2].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return joined
+
+
+STRATEGY_SHORT: dict[str, str] = {
+    "prompting": "prompt engineering", "rag": "RAG", "fine_tuning": "fine-tuning",
+    "rag_and_fine_tuning": "RAG + fine-tuning", "distillation": "distillation",
+}
+
+
+def join_words(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,13 +1,48 @@
 """The decision engine: a pure, deterministic function from facts to a recommendation.
 
-Each rule reads one fact, adds weights to the five strategies, and names the sources it rests on
-(corpus note ids) plus a query that retrieves the passages supporting it. The LLM never takes part:
-the same profile always gives the same recommendation.
+**Rules.** Each rule reads one fact and adds weights to the five strategies: a fixed table, or (for the budget
+rule) a table computed from the cost model. It names the corpus notes it rests on and a query that retrieves the
+passages supporting it. No LLM takes part: the same facts always give the same recommendation.
+
+**Choosing.** Every strategy starts from ``PRIOR`` and adds the weights of the rules that fire; the highest total
+wins. A tie (totals within ``NEAR_TIE`` of the top, i.e. equal) goes to the option that is cheaper to run (lowest
+monthly cost in the cost model) when cost matters (cost matters a lot, cost is the top priority, cost is what is
+wrong with the current approach, or a monthly budget was given; never when quality is the top priority),
+otherwise to the simpler stack, in the order of ``TIE_ORDER`` (prompting, RAG, fine-tuning, distillation,
+RAG + fine-tuning). ``Recommendation.tie_note`` says a
+tie aloud with what broke it, and a close call (a lead of at most ``CLOSE_CALL`` points) with the reason that
+tipped it and how the two compare on running cost (when cost matters) or on simplicity. (Treating half-point gaps
+as ties was tried and rejected: it dropped the fine-tuning layer for teams that need both knowledge and a strict
+format, against what the rules' reasons say.)
+
+**Stance of a reason** (``stance``). Let c be the rule's weight on the chosen strategy and r its weight on the
+runner-up (the best other strategy by total):
+
+* ``against`` when c < 0 (it marks the chosen strategy down) or c < r (it favours the runner-up);
+* ``for`` when c > r, or when c == r > 0 (it backs both finalists over the rest);
+* ``neutral`` when c == r == 0 (it does not bear on this choice).
+
+"Why" lists only the ``for`` reasons; ``against`` ones are the trade-offs.
+
+**Confidence** (``confidence``), clamped to 0.15..0.95 and rounded to two places::
+
+    0.45 + 0.5 * min(lead, 6) / 6     lead = chosen total minus the best other total, floored at 0
+                                      (0.45 on a tie, 0.95 with a lead of 6 points or more)
+    - 0.08 per key fact that was assumed (need, freshness, latency target, volume)
+    - 0.10 per key fact still unknown (need, freshness)
+    - 0.03 per other assumed fact
+
+**Your documents.** A cited passage from the user's own documents (``Passage.kind == "user"``) that says
+otherwise is never cited as support: it is listed in ``Recommendation.contradictions``. The heuristic
+(``contradiction``): a sentence names a layer (retrieval, fine-tuning, distillation, prompting) and either negates
+it ("we do not fine-tune", "RAG is not allowed") while the recommendation uses that layer, or prescribes it ("we
+must use RAG") while the recommendation does not.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +50,19 @@ from typing import Any
 from knowledge.types import Passage
 
 from .costs import load_pricing, monthly_costs
-from .types import LAYERS, STRATEGIES, STRATEGY_LABELS, Change, Profile, Reason, Recommendation, StrategyScore
+from .describe import (LAYER_LABELS, STRATEGY_SHORT, as_condition, describe_value, fact_label, join_words,
+                       sentences)
+from .types import (LAYERS, STRATEGIES, STRATEGY_LABELS, Change, Contradiction, CostLine, Profile, Reason,
+                    Recommendation, StrategyScore)
+
+__all__ = ["RULES", "RULES_BY_ID", "decide", "describe_value", "evidence_queries", "fired_rules", "primary",
+           "score", "stance", "what_would_change", "confidence", "contradiction"]
 
 P, R, F, RF, D = STRATEGIES
 PRIOR = {P: 1.0, R: 0.0, F: 0.0, RF: 0.0, D: 0.0}  # start simple: every source puts prompting first
-TIE_ORDER = {P: 0, R: 1, F: 2, D: 3, RF: 4}  # on equal scores, the simpler stack wins
+TIE_ORDER = {P: 0, R: 1, F: 2, D: 3, RF: 4}  # on a tie (and cost not deciding), the simpler stack wins
+NEAR_TIE = 0.0  # totals this close to the top count as tied (exact ties only; see the docstring)
+CLOSE_CALL = 1.0  # a lead this small is said aloud
 
 # Labelled examples needed before fine-tuning pays off, by goal. Lower bounds of the ranges in the
 # course lesson (seed 002); "style" and the default follow seeds 000/003/004 (100+ and 500+).
@@ -46,6 +89,11 @@ S_DISTIL = ("synth-lora-qlora-distillation", "paper-hinton-2015-distillation")
 S_ESCALATE = ("synth-combined-stacks-and-escalation",)
 S_KNOWLEDGE_INJECTION = ("paper-ovadia-2023-fine-tuning-or-retrieval",)
 S_PROMPT_SIZE = ("synth-prompt-size-ceilings",)
+S_STRUCTURED = ("synth-structured-outputs",)
+S_RETRIEVAL_CEILING = ("synth-retrieval-ceiling", "paper-zhang-2024-raft")
+S_QUALITY = ("synth-quality-first-and-model-size",)
+S_COST_CEILING = ("synth-cost-ceiling",)
+S_VENDOR = ("synth-vendor-model-changes",)
 
 
 def needed_examples(profile: Profile) -> int:
@@ -61,10 +109,10 @@ class Rule:
     says: Callable[[Profile], str]
     query: str
     sources: tuple[str, ...] = ()
+    weigh: Callable[[Profile], dict[str, float]] | None = None  # weights that depend on the facts (budget)
 
-
-def _v(name: str) -> Callable[[Profile], Any]:
-    return lambda p: p.value(name)
+    def effect_for(self, profile: Profile) -> dict[str, float]:
+        return self.weigh(profile) if self.weigh else self.effect
 
 
 def _num(p: Profile, name: str) -> float | None:
@@ -72,18 +120,49 @@ def _num(p: Profile, name: str) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-def _fmt_ms(p: Profile) -> str:
-    return f"{int(p.value('latency_ms')):,} ms"
-
-
-def _fmt_vol(p: Profile) -> str:
-    return f"{int(p.value('volume_month')):,} requests a month"
+def _say(p: Profile, name: str) -> str:
+    return describe_value(name, p.value(name))
 
 
 def _ex(p: Profile) -> float:
     n = _num(p, "examples")
     return -1 if n is None else n
 
+
+def _costs(p: Profile) -> list[CostLine]:
+    return monthly_costs(p, self_hosted=p.value("privacy") == "strict")
+
+
+def _over_budget(p: Profile) -> dict[str, float]:
+    """Strategies whose monthly cost is over the stated budget, with that cost."""
+    budget = _num(p, "budget_usd")
+    if budget is None:
+        return {}
+    return {c.strategy: c.monthly_usd for c in _costs(p) if c.monthly_usd > budget}
+
+
+def _budget_effect(p: Profile) -> dict[str, float]:
+    budget = _num(p, "budget_usd") or 0.0
+    return {s: -2.0 - (1.0 if cost > 2 * budget else 0.0) for s, cost in _over_budget(p).items()}
+
+
+def _budget_says(p: Profile) -> str:
+    budget = describe_value("budget_usd", p.value("budget_usd"))
+    over = _over_budget(p)
+    costs = sorted(_costs(p), key=lambda c: c.monthly_usd)
+    volume = "" if p.volume_month is not None and p.volume_month.status == "stated" else " (at an assumed volume)"
+    listed = join_words([f"{STRATEGY_SHORT[s]} (about ${over[s]:,.0f})" for s in STRATEGIES if s in over])
+    if len(over) == len(STRATEGIES):
+        cheapest = costs[0]
+        return (f"Your budget is {budget}, and every option goes over it at this volume{volume}; the cheapest is "
+                f"{cheapest.label} at about ${cheapest.monthly_usd:,.0f} a month. Options over twice the budget are "
+                "marked down most.")
+    listed = listed[0].upper() + listed[1:]
+    return (f"Your budget is {budget}. {listed} would go over it{volume}, so "
+            f"{'it is' if len(over) == 1 else 'they are'} marked down.")
+
+
+_GOAL_WORDS = {"classification": "classification or routing", "extraction": "extraction"}
 
 RULES: list[Rule] = [
     Rule("need-knowledge", "need", lambda p: p.value("need") == "knowledge",
@@ -103,8 +182,8 @@ RULES: list[Rule] = [
          "combined stack knowledge layer behaviour layer control layer RAG plus fine-tuning", S_ESCALATE + S_THREE_Q),
     Rule("freshness-volatile", "freshness", lambda p: p.value("freshness") in VOLATILE,
          {P: 0.5, R: 2.0, F: -3.0, RF: 1.0, D: -2.0},
-         lambda p: f"The information changes {p.value('freshness')}. Weights trained today are stale after the "
-                   "next change; retrieval reads the current documents on every request.",
+         lambda p: f"The information {_say(p, 'freshness')}. Weights trained today are stale after the next "
+                   "change; retrieval reads the current documents on every request.",
          "information changes daily weekly stale retrain RAG current data", S_THREE_Q + S_MATRIX),
     Rule("freshness-monthly", "freshness", lambda p: p.value("freshness") == "monthly",
          {R: 1.0, F: -1.0, D: -0.5},
@@ -155,61 +234,118 @@ RULES: list[Rule] = [
          {F: 1.0, RF: 1.0},
          lambda p: "With 5,000+ examples a tuned model has enough signal to be consistent on edge cases.",
          "ideally 5000 examples quality over quantity", S_DATA + S_ALIEN6),
-    Rule("ceiling-hit", "ceiling", lambda p: p.value("ceiling") in ("drift", "format", "accuracy"),
+    Rule("ceiling-hit", "ceiling", lambda p: p.value("ceiling") in ("drift", "accuracy"),
          {P: -3.0, R: 0.5, F: 2.0, RF: 2.0, D: -1.0},
          lambda p: {"drift": "Prompting has hit its ceiling: the output keeps drifting despite clear instructions.",
-                    "format": "Prompting has hit its ceiling: the output format is inconsistent.",
                     "accuracy": "Prompting has hit its ceiling: accuracy is short of the target."}[p.value("ceiling")]
                    + " That is the signal to move up the escalation path (and a drifting prompt makes a poor "
                    "teacher for distillation).",
-         "prompt engineering ceiling inconsistent drifting format consistency 90% 99% escalate", S_THREE_Q + S_ESCALATE),
+         "prompt engineering ceiling inconsistent drifting 90% 99% escalate", S_THREE_Q + S_ESCALATE),
+    Rule("ceiling-format", "ceiling", lambda p: p.value("ceiling") == "format",
+         {P: -3.0, R: 0.5, F: 2.0, RF: 2.0, D: -1.0},
+         lambda p: "Prompting has hit its ceiling: the output format is inconsistent. Schema-constrained decoding "
+                   "(structured outputs) fixes the shape of every response without training; when the values "
+                   "inside the format are still wrong, fine-tuning is the next step up.",
+         "output format inconsistent structured outputs JSON schema constrained decoding fine-tuning 99% "
+         "consistency", S_THREE_Q + S_STRUCTURED),
+    Rule("goal-extraction-schema", "goal", lambda p: p.value("goal") == "extraction",
+         {P: 0.5},
+         lambda p: "Extraction into a fixed format: schema-constrained decoding (structured outputs) makes every "
+                   "response match your schema with no training, so the format alone is no reason to fine-tune; "
+                   "what is left to measure is whether the extracted values are right.",
+         "structured outputs JSON schema constrained decoding guarantees valid format extraction", S_STRUCTURED),
     Rule("ceiling-none", "ceiling", lambda p: p.value("ceiling") == "none",
          {P: 1.5, F: -1.0, RF: -1.0},
          lambda p: "Prompting already gives the quality you need, so there is no behaviour gap to train away.",
          "prompt engineering good enough ship it start simple", S_THREE_Q),
+    Rule("ceiling-retrieval", "ceiling", lambda p: p.value("ceiling") == "retrieval",
+         {P: -2.0, R: -0.5, F: -1.0, RF: 2.5, D: -1.5},
+         lambda p: "Retrieval is in place but only handles the simple questions. First check where the hard ones "
+                   "fail: passages that never reach the model call for better retrieval (reranking, one retrieval "
+                   "per step of a multi-step question); passages that arrive but are not used call for training "
+                   "the model to answer from them, which is retrieval plus fine-tuning.",
+         "retrieval only handles simple questions multi-step questions fail RAG failure points retrieval ceiling "
+         "train generator", S_RETRIEVAL_CEILING),
+    Rule("ceiling-cost", "ceiling", lambda p: p.value("ceiling") == "cost",
+         {P: -2.0, R: -0.5, F: 1.0, RF: -0.5, D: 2.5},
+         lambda p: "The current approach costs too much to run. Cut what each request costs first (cache the "
+                   "fixed part of the prompt, batch what can wait, send easy requests to a smaller model); past "
+                   "that, a small model trained for the task on the large model's outputs is typically 10-100x "
+                   "cheaper per request.",
+         "current approach too expensive to run cut cost per request caching batch cascade smaller model "
+         "distillation", S_COST_CEILING + S_DISTIL),
+    Rule("ceiling-vendor", "ceiling", lambda p: p.value("ceiling") == "vendor",
+         {P: -1.5, R: -0.5, F: 2.0, RF: 1.0, D: 1.5},
+         lambda p: "Quality broke when the vendor changed its hosted model. A model called by a name that moves can "
+                   "change under you: pin a dated version now, and to stop it happening again own the weights, a "
+                   "tuned open-weights model that changes only when you retrain it.",
+         "vendor changed hosted model quality dropped behaviour drift pin dated model version own the weights",
+         S_VENDOR + S_PRIVACY),
     Rule("latency-tight", "latency_ms",
          lambda p: (_num(p, "latency_ms") or 1e9) <= TIGHT_LATENCY_MS,
          {P: 0.5, R: -2.0, F: 1.0, RF: -2.0, D: 1.5},
-         lambda p: f"A {_fmt_ms(p)} budget is tight: retrieval adds roughly 100-500 ms per request (sources "
-                   "differ), while a small tuned model answers fastest.",
+         lambda p: f"A {_say(p, 'latency_ms')} budget is tight: retrieval adds roughly 100-500 ms per request "
+                   "(sources differ), while a small tuned model answers fastest.",
          "latency added by retrieval milliseconds 200-500 ms response time", S_LATENCY + S_THREE_Q),
     Rule("latency-very-tight", "latency_ms",
          lambda p: (_num(p, "latency_ms") or 1e9) <= VERY_TIGHT_LATENCY_MS,
          {R: -1.5, RF: -1.5, D: 0.5},
-         lambda p: f"At {_fmt_ms(p)} there is almost no room for a retrieval round trip at all.",
+         lambda p: f"At {_say(p, 'latency_ms')} there is almost no room for a retrieval round trip at all.",
          "latency critical cannot afford retrieval overhead fine-tune", S_LATENCY + S_MATRIX),
     Rule("latency-relaxed", "latency_ms", lambda p: (_num(p, "latency_ms") or 0) >= 1500,
          {R: 0.5, RF: 0.5},
-         lambda p: f"A {_fmt_ms(p)} budget leaves ample room for a retrieval step.",
+         lambda p: f"A {_say(p, 'latency_ms')} budget leaves ample room for a retrieval step.",
          "latency budget retrieval step acceptable", S_LATENCY + S_THREE_Q),
     Rule("volume-high", "volume_month", lambda p: (_num(p, "volume_month") or 0) >= 1_000_000,
          {P: -1.5, F: 1.0, D: 2.0},
-         lambda p: f"At {_fmt_vol(p)}, a long prompt is paid for on every request; a smaller tuned or distilled "
-                   "model cuts the per-request cost.",
+         lambda p: f"At {_say(p, 'volume_month')}, a long prompt is paid for on every request; a smaller tuned or "
+                   "distilled model cuts the per-request cost.",
          "prompt engineering expensive to scale tokens every request high volume cost", S_COSTS + S_THREE_Q),
     Rule("volume-mid", "volume_month", lambda p: 100_000 <= (_num(p, "volume_month") or 0) < 1_000_000,
          {F: 0.5, D: 0.5},
-         lambda p: f"At {_fmt_vol(p)}, per-request savings from a smaller model start to add up.",
+         lambda p: f"At {_say(p, 'volume_month')}, per-request savings from a smaller model start to add up.",
          "100K requests per month fine-tuning wins cost efficiency at scale", S_AIGUIDE + S_COSTS),
     Rule("volume-low", "volume_month", lambda p: 0 < (_num(p, "volume_month") or 0) < 10_000,
          {P: 2.0, F: -1.5, RF: -1.0, D: -3.0},
-         lambda p: f"At {_fmt_vol(p)} the token bill is small; the upkeep of a pipeline or a tuned model is not "
-                   "repaid.",
+         lambda p: f"At {_say(p, 'volume_month')} the token bill is small; the upkeep of a pipeline or a tuned "
+                   "model is not repaid.",
          "low volume simple task prompt handles it 100 requests per day", S_THREE_Q),
     Rule("cost-high", "cost_sensitivity", lambda p: p.value("cost_sensitivity") == "high",
          {P: -1.0, F: 1.0, D: 2.0},
-         lambda p: "Cost matters: distilling a frontier model into a small one is typically 10-100x cheaper "
-                   "per request.",
+         lambda p: "Cost matters a lot: a small model trained for the task costs far less per request than a "
+                   "frontier model, and distilling a frontier model into a small one is typically 10-100x cheaper.",
          "distillation 10-100x cheaper cost-sensitive production small model", S_DISTIL + S_LESSON),
     Rule("cost-low", "cost_sensitivity", lambda p: p.value("cost_sensitivity") == "low",
          {P: 0.5, D: -1.5},
          lambda p: "Cost is not a constraint, so there is no reason to trade quality for a cheaper model.",
          "cost comparison prompting standard model cost", S_COSTS + S_MATRIX),
+    Rule("priority-quality", "priority", lambda p: p.value("priority") == "quality",
+         {RF: 0.5, D: -2.5},
+         lambda p: "Quality comes first, ahead of cost and speed. A distilled small model usually trails the model "
+                   "it learned from, so it is the wrong trade here; keep a strong model and add the layer that "
+                   "fixes the failures you measure (retrieval and tuning gains add up).",
+         "quality comes first cost no object distilled student trails teacher strongest model larger base model",
+         S_QUALITY + S_ESCALATE),
+    Rule("priority-cost", "priority",
+         lambda p: p.value("priority") == "cost" and p.value("cost_sensitivity") != "high",
+         {P: -1.0, F: 1.0, D: 2.0},
+         lambda p: "Cost comes first: a small model trained for the task costs far less per request than a "
+                   "frontier model with a long prompt.",
+         "cost comes first cheapest option per request small model distillation 10-100x", S_COSTS + S_DISTIL),
+    Rule("priority-speed", "priority",
+         lambda p: p.value("priority") == "speed" and (_num(p, "latency_ms") or 1e9) > TIGHT_LATENCY_MS,
+         {R: -1.0, RF: -1.0, F: 0.5, D: 0.5},
+         lambda p: "Speed comes first: every retrieval round trip adds latency, and a small tuned model answers "
+                   "fastest.",
+         "fastest response which strategy responds fastest latency small tuned model", S_LATENCY),
+    Rule("budget-over", "budget_usd", lambda p: bool(_over_budget(p)),
+         {}, _budget_says, "monthly budget cost per month cheapest option over budget bill",
+         S_COSTS + S_COST_CEILING, weigh=_budget_effect),
     Rule("goal-narrow-scale", "goal",
          lambda p: p.value("goal") in ("classification", "extraction") and (_num(p, "volume_month") or 0) >= 500_000,
          {F: 0.5, D: 2.0},
-         lambda p: f"A narrow {p.value('goal')} task at high volume is the textbook case for a distilled small "
-                   "model.",
+         lambda p: f"A narrow {_GOAL_WORDS[p.value('goal')]} task at high volume is the textbook case for a "
+                   "distilled small model.",
          "distillation high-volume classification routing simple extraction", S_DISTIL + S_LESSON),
     Rule("goal-style", "goal", lambda p: p.value("goal") == "style",
          {F: 0.5, RF: 0.5},
@@ -242,14 +378,93 @@ def evidence_queries(profile: Profile) -> dict[str, str]:
 def score(profile: Profile) -> dict[str, float]:
     totals = dict(PRIOR)
     for rule in fired_rules(profile):
-        for strategy, w in rule.effect.items():
+        for strategy, w in rule.effect_for(profile).items():
             totals[strategy] += w
-    return totals
+    return {s: round(v, 6) for s, v in totals.items()}
+
+
+# ---------------------------------------------------------------------------- choosing, ties
+def cost_matters(profile: Profile) -> bool:
+    """Whether running cost breaks a tie. Never when quality is the stated top priority."""
+    if profile.value("priority") == "quality":
+        return False
+    return (profile.value("cost_sensitivity") == "high" or profile.value("priority") == "cost"
+            or profile.value("ceiling") == "cost" or profile.known("budget_usd"))
+
+
+def _choose(profile: Profile, totals: dict[str, float]) -> tuple[str, list[str], str]:
+    """(winner, the tied group best first, how the tie was broken: '' | 'cost' | 'simpler')."""
+    top = max(totals.values())
+    tied = [s for s in STRATEGIES if top - totals[s] <= NEAR_TIE + 1e-9]
+    if len(tied) == 1:
+        return tied[0], tied, ""
+    if cost_matters(profile):
+        monthly = {c.strategy: c.monthly_usd for c in _costs(profile)}
+        tied.sort(key=lambda s: (monthly[s], TIE_ORDER[s]))
+        return tied[0], tied, "cost"
+    tied.sort(key=lambda s: TIE_ORDER[s])
+    return tied[0], tied, "simpler"
 
 
 def primary(profile: Profile) -> str:
-    totals = score(profile)
-    return min(STRATEGIES, key=lambda s: (-round(totals[s], 6), TIE_ORDER[s]))
+    return _choose(profile, score(profile))[0]
+
+
+def runner_up(totals: dict[str, float], chosen: str) -> str:
+    return min((s for s in STRATEGIES if s != chosen), key=lambda s: (-totals[s], TIE_ORDER[s]))
+
+
+def stance(effect: dict[str, float], chosen: str, runner: str) -> str:
+    """'for' | 'against' | 'neutral': see the module docstring."""
+    c, r = effect.get(chosen, 0.0), effect.get(runner, 0.0)
+    if c < 0 or c < r:
+        return "against"
+    if c > r or c > 0:
+        return "for"
+    return "neutral"
+
+
+def _first_sentence(text: str) -> str:
+    found = sentences(text)
+    return found[0] if found else text
+
+
+def _cap(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
+def _tie_note(profile: Profile, totals: dict[str, float], chosen: str, tied: list[str], how: str,
+              reasons: list[Reason]) -> str:
+    name = STRATEGY_SHORT
+    if len(tied) > 1:
+        others = [s for s in tied if s != chosen]
+        said = f"{_cap(join_words([name[s] for s in [chosen] + others]))} are tied at {totals[chosen]:.1f} points."
+        if how == "cost":
+            monthly = {c.strategy: c.monthly_usd for c in _costs(profile)}
+            rest = join_words([f"${monthly[s]:,.0f} for {name[s]}" for s in others])
+            return (f"{said} The tie goes to {name[chosen]} because it is cheaper to run (about "
+                    f"${monthly[chosen]:,.0f} a month, against {rest}) and cost matters to you.")
+        return (f"{said} The tie goes to {name[chosen]} because it is the simpler stack: fewer layers to build, "
+                "run and keep up to date.")
+    runner = runner_up(totals, chosen)
+    lead = totals[chosen] - totals[runner]
+    if lead > CLOSE_CALL + 1e-9:
+        return ""
+    note = f"Close call: {name[chosen]} leads {name[runner]} by only {lead:.1f} point{'s' if lead != 1 else ''}."
+    tipped = max((r for r in reasons if r.stance == "for"),
+                 key=lambda r: r.effect.get(chosen, 0.0) - r.effect.get(runner, 0.0), default=None)
+    if tipped is not None:
+        note += f" What tipped it: {_first_sentence(tipped.statement)}"
+    if cost_matters(profile):
+        monthly = {c.strategy: c.monthly_usd for c in _costs(profile)}
+        cheaper = monthly[chosen] <= monthly[runner]
+        note += (f" It is {'also the cheaper' if cheaper else 'the dearer'} option to run (about "
+                 f"${monthly[chosen]:,.0f} against ${monthly[runner]:,.0f} a month).")
+    elif TIE_ORDER[chosen] < TIE_ORDER[runner]:
+        note += " It is also the simpler stack."
+    else:
+        note += f" {_cap(name[runner])} would be the simpler stack."
+    return note
 
 
 # ---------------------------------------------------------------------------- what would change this
@@ -264,10 +479,12 @@ CANDIDATES: dict[str, list[Any]] = {
     "citations": [True, False],
     "permissions": [True, False],
     "privacy": ["standard", "strict"],
-    "ceiling": ["none", "format"],
+    "ceiling": ["none", "format", "retrieval", "cost", "vendor"],
     "stage": ["production", "prototype"],
+    "priority": ["quality", "cost"],
 }
 DEFAULT_NUMERIC = {"latency_ms": 1000, "volume_month": 100_000, "examples": 0}
+UNORDERED = {"ceiling", "priority"}
 
 
 def _distance(field: str, current: Any, candidate: Any) -> float:
@@ -275,31 +492,9 @@ def _distance(field: str, current: Any, candidate: Any) -> float:
         cur = current if isinstance(current, (int, float)) and not isinstance(current, bool) else DEFAULT_NUMERIC[field]
         return abs(math.log10(max(candidate, 1)) - math.log10(max(cur, 1)))
     order = CANDIDATES[field]
-    if current in order:
+    if field not in UNORDERED and current in order:
         return abs(order.index(candidate) - order.index(current))
     return 1.0
-
-
-def describe_value(field: str, value: Any) -> str:
-    if value is None:
-        return "unknown"
-    if field == "latency_ms":
-        return f"{int(value):,} ms"
-    if field == "volume_month":
-        return f"{int(value):,} requests/month"
-    if field == "examples":
-        return f"{int(value):,} labelled examples"
-    if field in ("citations", "permissions"):
-        return {True: "required", False: "not required"}[bool(value)]
-    return str(value)
-
-
-_FACT_NAMES = {
-    "need": "the need", "freshness": "how often the information changes", "latency_ms": "the latency target",
-    "volume_month": "the request volume", "cost_sensitivity": "cost sensitivity", "examples": "labelled examples",
-    "corpus": "the size of the knowledge", "citations": "citations", "permissions": "per-user permissions",
-    "privacy": "data privacy", "ceiling": "how well prompting works", "stage": "the project stage",
-}
 
 
 def what_would_change(profile: Profile, limit: int = 5) -> list[Change]:
@@ -319,26 +514,76 @@ def what_would_change(profile: Profile, limit: int = 5) -> list[Change]:
                     best = (dist, candidate, flipped)
         if best:
             dist, candidate, flipped = best
+            now_words = f", instead of {describe_value(field, now)}," if now is not None else " (not known yet)"
             changes.append((dist, order, Change(
                 fact=field, current=describe_value(field, now), becomes=describe_value(field, candidate),
                 new_strategy=flipped,
-                description=f"If {_FACT_NAMES[field]} were {describe_value(field, candidate)} "
-                            f"(now {describe_value(field, now)}), the answer would become "
-                            f"{STRATEGY_LABELS[flipped]}.",
+                description=f"If {as_condition(field, candidate)}{now_words}{'' if now is not None else ','} "
+                            f"the answer would become {STRATEGY_LABELS[flipped]}.",
             )))
     changes.sort(key=lambda c: (c[0], c[1]))
     return [c for _, _, c in changes[:limit]]
 
 
 # ---------------------------------------------------------------------------- first steps
+STRUCTURED_OUTPUTS_STEP = (
+    "Turn on schema-constrained decoding (structured outputs): give the API your JSON Schema, or on a self-hosted "
+    "model use a grammar-constrained decoder such as Outlines, llama.cpp grammars or vLLM's guided decoding, so "
+    "every response parses. Then check the values inside, which the schema does not guarantee.")
+
+
+def strict_format(profile: Profile) -> bool:
+    return profile.value("goal") == "extraction" or profile.value("ceiling") == "format"
+
+
+def model_size_step(profile: Profile, strategy: str) -> str | None:
+    """Which model size to train, and why (None for stacks that train nothing)."""
+    goal = profile.value("goal")
+    tight = (_num(profile, "latency_ms") or 1e9) <= TIGHT_LATENCY_MS
+    if strategy == D:
+        return ("Teacher and student: the teacher is the large model whose prompt already works; the student is a "
+                "small model (roughly 1-8 billion parameters, or a vendor's small tunable model) trained on the "
+                "teacher's outputs for this one task, which is what makes it cheap and fast. If your labels were "
+                "written by people rather than by the large model, training the small model on them is plain "
+                "fine-tuning, not distillation.")
+    if strategy not in (F, RF):
+        return None
+    if (goal == "major" or profile.value("priority") == "quality") and not tight:
+        why = "a new domain skill needs the capacity" if goal == "major" else "quality comes first"
+        return (f"Model size: start from a larger base model (roughly 30-70 billion parameters open-weights, or the "
+                f"vendor's most capable tunable model), because {why}; QLoRA fits tuning a model of that size on "
+                "one 48 GB GPU.")
+    task = {"classification": " (classification or routing)", "extraction": " (extraction into a fixed format)",
+            "style": " (a style or voice)", "qa": " (answering from your material)"}.get(goal, "")
+    speed = f", which your {describe_value('latency_ms', profile.value('latency_ms'))} target needs" if tight else ""
+    return (f"Model size: a small model is enough (roughly 1-8 billion parameters open-weights, or the vendor's small "
+            f"tunable model): the task{task} is narrow, a small model learns it from your examples, and it then "
+            f"answers faster and costs less per request{speed}.")
+
+
 def first_steps(profile: Profile, strategy: str, self_hosted: bool) -> list[str]:
     steps: list[str] = []
     goal_n = needed_examples(profile)
     ex = _ex(profile)
     layers = LAYERS[strategy]
+    ceiling = profile.value("ceiling")
     if self_hosted:
         steps.append("Pick an open-weights model you can run on your own infrastructure; keep the index and any "
                      "training data there too (a vendor fine-tuning API does not solve residency).")
+    if ceiling == "vendor":
+        steps.append("Pin a dated model version rather than a name that moves, and rerun your eval set before "
+                     "every model switch.")
+        if "fine_tuning" not in layers:
+            steps.append("If pinning is not enough (a pinned version still retires on the vendor's schedule), own "
+                         "the weights: an open-weights model, tuned if needed, changes only when you change it.")
+    if ceiling == "cost":
+        steps.append("Cut the current bill first: cache the fixed part of the prompt, send requests that can wait "
+                     "through a batch API (about half price), and route easy requests to a smaller model.")
+    if profile.value("priority") == "quality":
+        steps.append("Judge every change on a quality eval set first: a cheaper setup replaces the current one only "
+                     "if it matches it there.")
+    if strict_format(profile):
+        steps.append(STRUCTURED_OUTPUTS_STEP)
     if strategy == P:
         steps += [
             "Write a system prompt with the instructions and 3-5 worked examples; keep instructions under "
@@ -350,6 +595,11 @@ def first_steps(profile: Profile, strategy: str, self_hosted: bool) -> list[str]
         steps.append("Escalate only on evidence: add RAG if failures are missing knowledge, fine-tune if behaviour "
                      "still drifts.")
     if "rag" in layers:
+        if ceiling == "retrieval":
+            steps.append("Sort the failing questions first: when the right passage never reaches the model, fix "
+                         "retrieval (hybrid search with a reranker, context added to each chunk, a multi-part "
+                         "question split into several retrievals); when it does and the answer is still wrong, "
+                         "train the model to answer from retrieved passages.")
         steps += [
             "Chunk your documents by section and index them with hybrid search (BM25 + vectors fused with RRF).",
             "Measure retrieval first (recall@5 on 30-50 real questions): fix retrieval before tuning generation.",
@@ -365,27 +615,74 @@ def first_steps(profile: Profile, strategy: str, self_hosted: bool) -> list[str]
             steps.append(f"Collect labelled input->output pairs: you have {max(int(ex), 0):,}, aim for "
                          f"{goal_n:,}+ ({EXAMPLES_RANGE.get(profile.value('goal'), '500+')}).")
         steps += [
-            "Train a LoRA adapter on a small model; hold out 10-20% of the examples for evaluation.",
+            model_size_step(profile, strategy),
+            "Train a LoRA adapter on that model; hold out 10-20% of the examples for evaluation.",
             "Compare the tuned model with your best prompt on the same eval set before switching traffic.",
         ]
     if strategy == D:
         steps += [
+            model_size_step(profile, strategy),
             "Label 5,000-10,000 real inputs with your best frontier-model prompt (the teacher).",
-            "Fine-tune a small model (LoRA) on those labels and compare it with the teacher on a held-out set.",
+            "Fine-tune the small model (LoRA) on those labels and compare it with the teacher on a held-out set.",
             "Route low-confidence cases back to the frontier model.",
         ]
-    return steps
+    return [s for s in steps if s]
+
+
+# ---------------------------------------------------------------------------- your documents
+_LAYER_CUES = {
+    "rag": re.compile(r"\b(rag|retrieval[- ]augmented generation|retrieval|vector (?:database|db|store|search|index)"
+                      r"|semantic search)\b", re.I),
+    "fine_tuning": re.compile(r"\b(fine[- ]?tun\w*|finetun\w*|q?lora|(?:train|training|retrain\w*) (?:a |an |our |the "
+                              r"|its |your )?(?:own |custom )?models?)\b", re.I),
+    "distillation": re.compile(r"\b(distil\w*|student models?)\b", re.I),
+    "prompting": re.compile(r"\b(prompt engineering|prompting)\b", re.I),
+}
+_NEG_BEFORE = re.compile(r"\b(not|no|never|avoid\w*|don't|doesn't|didn't|won't|can't|cannot|mustn't|shouldn't|"
+                         r"without|against|instead of|rather than|forbid\w*|prohibit\w*|ban|bans|banned|disallow\w*|"
+                         r"stop|stopped|reject\w*|ruled? out|no longer)\b", re.I)
+_NEG_AFTER = re.compile(r"^\W*(alone |only |by itself |on its own )?(is|are|was|will be|would be|remains?)?\s*(not|never|"
+                        r"no longer|prohibited|forbidden|banned|off the table|out of scope|ruled out|disallowed|"
+                        r"unacceptable|a poor fit|too (slow|expensive|risky|costly))\b", re.I)
+_MUST_BEFORE = re.compile(r"\b(should|must|need to|needs to|has to|have to|required to|mandat\w*|recommend\w*|"
+                          r"prefer\w*|standardi[sz]e\w* on|go with|only option)\b", re.I)
+_MUST_AFTER = re.compile(r"^\W*(is|are)\s+(required|mandatory|the standard|preferred|recommended|the way to go|the "
+                         r"only option)\b", re.I)
+_WINDOW_WORDS = 6
+
+
+def contradiction(passage: Passage, strategy: str) -> tuple[str, str] | None:
+    """(sentence, layer label) when a passage from the user's own documents says otherwise; None when it does not
+    (or is not the user's). See the module docstring for the heuristic."""
+    if passage.kind != "user":
+        return None
+    layers = LAYERS[strategy]
+    for sentence in sentences(passage.text):
+        for layer, cue in _LAYER_CUES.items():
+            for m in cue.finditer(sentence):
+                before = " ".join(sentence[:m.start()].split()[-_WINDOW_WORDS:])
+                after = sentence[m.end():]
+                negated = bool(_NEG_BEFORE.search(before) or _NEG_AFTER.search(after))
+                prescribed = not negated and bool(_MUST_BEFORE.search(before) or _MUST_AFTER.search(after))
+                if (negated and layer in layers) or (prescribed and layer not in layers):
+                    return sentence, LAYER_LABELS[layer]
+    return None
 
 
 # ---------------------------------------------------------------------------- decide
-def confidence(profile: Profile, totals: dict[str, float]) -> float:
-    ordered = sorted(totals.values(), reverse=True)
-    margin = ordered[0] - ordered[1]
-    conf = 0.45 + min(margin, 6.0) / 12.0
-    key_assumed = sum(1 for f in ("need", "freshness", "latency_ms", "volume_month")
-                      if (fact := getattr(profile, f)) is not None and fact.status == "assumed")
-    key_unknown = sum(1 for f in ("need", "freshness") if not profile.known(f))
-    conf -= 0.08 * key_assumed + 0.1 * key_unknown + 0.03 * len(profile.assumed())
+KEY_ASSUMED = ("need", "freshness", "latency_ms", "volume_month")
+KEY_UNKNOWN = ("need", "freshness")
+
+
+def confidence(profile: Profile, totals: dict[str, float], chosen: str | None = None) -> float:
+    """See the module docstring for the formula."""
+    chosen = chosen or _choose(profile, totals)[0]
+    lead = max(0.0, totals[chosen] - max(v for s, v in totals.items() if s != chosen))
+    conf = 0.45 + 0.5 * min(lead, 6.0) / 6.0
+    key_assumed = sum(1 for f in KEY_ASSUMED if (fact := getattr(profile, f)) is not None and fact.status == "assumed")
+    other_assumed = len(profile.assumed()) - key_assumed
+    key_unknown = sum(1 for f in KEY_UNKNOWN if not profile.known(f))
+    conf -= 0.08 * key_assumed + 0.10 * key_unknown + 0.03 * other_assumed
     return round(max(0.15, min(0.95, conf)), 2)
 
 
@@ -393,7 +690,8 @@ def decide(profile: Profile, passages: dict[str, list[Passage]] | None = None) -
     """Score every strategy from the facts; attach the passages retrieved for each fired rule."""
     passages = passages or {}
     totals = score(profile)
-    best = primary(profile)
+    best, tied, how = _choose(profile, totals)
+    runner = runner_up(totals, best)
     self_hosted = profile.value("privacy") == "strict"
     shares = _shares(totals)
     ranking = sorted(
@@ -403,24 +701,46 @@ def decide(profile: Profile, passages: dict[str, list[Passage]] | None = None) -
     )
 
     cited: list[Passage] = []
+    contradictions: list[Contradiction] = []
+
+    def number(passage: Passage) -> int:
+        ids = [c.chunk_id for c in cited]
+        if passage.chunk_id not in ids:
+            cited.append(passage)
+            ids.append(passage.chunk_id)
+        return 1 + ids.index(passage.chunk_id)
+
     reasons: list[Reason] = []
     for rule in fired_rules(profile):
         fact = getattr(profile, rule.fact)
         numbers = []
         for passage in passages.get(rule.id, []):
-            if passage.chunk_id not in [c.chunk_id for c in cited]:
-                cited.append(passage)
-            numbers.append(1 + [c.chunk_id for c in cited].index(passage.chunk_id))
+            against = contradiction(passage, best)
+            n = number(passage)
+            if against is None:
+                numbers.append(n)
+            elif all(c.passage != n for c in contradictions):
+                sentence, layer = against
+                verb = "includes" if layer in (LAYER_LABELS[x] for x in LAYERS[best]) else "leaves out"
+                contradictions.append(Contradiction(
+                    passage=n, title=passage.title, sentence=sentence,
+                    statement=f'Your document "{passage.title}" says otherwise: "{sentence}" [{n}] The '
+                              f"recommendation {verb} {layer}; weigh what that document knows about your situation "
+                              "against the reasons above."))
+        effect = rule.effect_for(profile)
         reasons.append(Reason(
             rule=rule.id, fact=rule.fact, fact_value=describe_value(rule.fact, fact.value if fact else None),
             quote=fact.quote if fact else "", assumed=bool(fact and fact.status == "assumed"),
-            statement=rule.says(profile), effect=rule.effect, sources=list(rule.sources), citations=numbers,
+            statement=rule.says(profile), effect=effect, stance=stance(effect, best, runner),
+            sources=list(rule.sources), citations=numbers,
         ))
-    # The reasons that pushed the winner most come first.
-    reasons.sort(key=lambda r: -r.effect.get(best, 0.0))
+    # Supporting reasons first (the ones that widen the lead most), then the trade-offs, then the rest.
+    order = {"for": 0, "against": 1, "neutral": 2}
+    reasons.sort(key=lambda r: (order[r.stance], -(r.effect.get(best, 0.0) - r.effect.get(runner, 0.0))
+                                if r.stance != "against" else (r.effect.get(best, 0.0) - r.effect.get(runner, 0.0))))
 
-    conf = confidence(profile, totals)
-    assumptions = [f"{_FACT_NAMES.get(n, n)}: assumed {describe_value(n, f.value)}"
+    conf = confidence(profile, totals, best)
+    assumptions = [f"{fact_label(n)}: assumed {describe_value(n, f.value)}"
                    + (f' (you said "{f.quote}")' if f.quote else "")
                    for n, f in profile.assumed().items()]
     return Recommendation(
@@ -429,7 +749,8 @@ def decide(profile: Profile, passages: dict[str, list[Passage]] | None = None) -
         hosting="self_hosted" if self_hosted else "api", ranking=ranking, rationale=reasons,
         costs=monthly_costs(profile, self_hosted=self_hosted), pricing_as_of=load_pricing()["as_of"],
         first_steps=first_steps(profile, best, self_hosted), what_would_change=what_would_change(profile),
-        assumptions=assumptions, passages=cited,
+        assumptions=assumptions, passages=cited, tie_note=_tie_note(profile, totals, best, tied, how, reasons),
+        contradictions=contradictions,
     )
 
 

@@ -2,48 +2,128 @@
 
     user text ─► understand ─► route ─┬─► plan_question ─► wait ─► understand …
                                       ├─► recommend ─► wait
-                                      ├─► answer ─► plan_question | wait
+                                      ├─► what_if ─► wait | plan_question
+                                      ├─► answer ─► plan_question | recommend | wait
                                       └─► finish ─► END
 
-Only ``wait`` calls ``interrupt()``; every side effect (brain calls, retrieval) lives in the nodes
-before it, because a resumed node runs again from its top. State is plain JSON so that any
-checkpointer stores it; nodes validate it into pydantic models at their boundary.
+Only ``wait`` calls ``interrupt()``; every side effect (brain calls, retrieval) lives in the nodes before it,
+because a resumed node runs again from its top. State is plain JSON so that any checkpointer stores it; nodes
+validate it into pydantic models at their boundary.
+
+Nothing wedges a thread: every node runs under a guard that turns an exception (or an update the checkpointer
+could not store, such as an int of 64 bits or more) into a plain-words message, records the failure in state,
+and still reaches ``wait``, so the next message is read normally. The user's message is always kept.
+
+Messages may arrive in our shape (``{"role", "text"}``) or the ``{"role", "content"}`` shape chat clients and
+LangGraph Server clients send; both are normalised (and cleaned) on the way in.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import operator
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypedDict
 
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
-from langgraph.types import interrupt
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command, interrupt
 
 from knowledge.types import Passage
 
 from .brains import Brain, OfflineBrain
-from .engine import RULES_BY_ID, decide, describe_value, evidence_queries
+from .describe import describe_value, echo_fact, fact_label
+from .engine import RULES_BY_ID, decide, evidence_queries
 from .policy import GREETING, ask, assume, next_topic
+from .text import clean_text
 from .topics import TOPICS
-from .types import Message, Profile, Recommendation
+from .types import FACT_FIELDS, STRATEGY_LABELS, Fact, Message, Profile, Recommendation
+
+log = logging.getLogger("lever.graph")
 
 Retriever = Callable[[str, int], list[Passage]]
 MAX_ATTEMPTS = 2  # ask a topic at most twice, then assume and move on
 # Facts read from word choice rather than stated outright: a passing mention ("no knowledge base, the
 # specs are in the request") must not overwrite them unless that topic is being asked or it is a correction.
 INFERRED = {"need", "goal", "corpus", "stage"}
+INT64_MAX = 2**63 - 1
 
-FACT_LABELS = {
-    "need": "the need", "goal": "the task", "freshness": "how often it changes", "latency_ms": "latency target",
-    "volume_month": "volume", "cost_sensitivity": "cost sensitivity", "examples": "labelled examples",
-    "corpus": "knowledge size", "corpus_tokens": "knowledge size (tokens)", "citations": "citations",
-    "permissions": "permissions", "privacy": "privacy", "ceiling": "how prompting is doing", "stage": "stage",
+# Assumptions made for a topic the user could not answer must follow the direction they gave ("a big labelled
+# set" is never assumed to be zero).
+DIRECTED_ASSUMPTIONS: dict[str, dict[str, Any]] = {
+    "examples": {"more": 2000, "less": 50},
+    "volume_month": {"more": 1_000_000, "less": 5_000},
+    "latency_ms": {"less": 500, "more": 5_000},
+    "corpus": {"more": "large", "less": "small"},
+    "corpus_tokens": {"more": 1_000_000, "less": 3_000},
+    "budget_usd": {"more": 10_000, "less": 200},
 }
+
+CONFIRM_NEED = {
+    "knowledge": "From what you said, this sounds mostly like a **knowledge** problem. Is that right, or is there "
+                 "also a behaviour side, such as a style or format that prompting doesn't get right?",
+    "behaviour": "From what you said, this sounds mostly like a **behaviour** problem. Is that right, or does the "
+                 "model also need to know facts from your own documents?",
+    "both": "From what you said, this needs both knowledge and a particular behaviour. Is that right?",
+}
+_YES = re.compile(r"^\W*(yes|yeah|yep|yup|ya|sure|correct|right|exactly|indeed|that'?s (right|correct|it)|"
+                  r"confirmed?|affirmative|y)\b", re.I)
+_NO = re.compile(r"^\W*(no|nope|nah|not quite|not really|wrong|incorrect|that'?s (wrong|not right)|n)\b", re.I)
+
+
+# ---------------------------------------------------------------------------------------------- messages
+def message_text(item: Any) -> str:
+    """The text of a message in any shape clients send: a string, ``{"text"}``, ``{"content"}`` (a string or a
+    list of content blocks), or a LangChain message object."""
+    if item is None:
+        return ""
+    if isinstance(item, str):
+        return item
+    content = item.get("text", item.get("content")) if isinstance(item, dict) else getattr(item, "content", None)
+    if isinstance(content, list):
+        parts = []
+        for block in content:
+            if isinstance(block, str):
+                parts.append(block)
+            elif isinstance(block, dict) and isinstance(block.get("text"), str):
+                parts.append(block["text"])
+        return "\n".join(parts)
+    if isinstance(item, dict) and "messages" in item and content is None:
+        msgs = item["messages"]
+        return message_text(msgs[-1] if isinstance(msgs, list) and msgs else msgs)
+    return "" if content is None else str(content)
+
+
+def _role(item: Any) -> str:
+    raw = item.get("role", item.get("type")) if isinstance(item, dict) else getattr(item, "type", None)
+    return "assistant" if str(raw).lower() in ("assistant", "ai", "aimessage", "bot") else "user"
+
+
+def normalise_message(item: Any) -> dict:
+    """One message in our stored shape; user text goes through ``clean_text``."""
+    if isinstance(item, dict) and item.get("role") in ("user", "assistant") and isinstance(item.get("text"), str):
+        try:
+            msg = Message.model_validate(item)
+        except Exception:
+            msg = Message(role=item["role"], text=item["text"])
+    else:
+        msg = Message(role=_role(item), text=message_text(item))
+    if msg.role == "user":
+        msg = msg.model_copy(update={"text": clean_text(msg.text)[0]})
+    return msg.model_dump(mode="json")
+
+
+def add_messages(left: list[dict] | None, right: Any) -> list[dict]:
+    """The ``messages`` reducer: append, accepting one message or a list, in any client shape."""
+    items = right if isinstance(right, list) else [right]
+    return list(left or []) + [normalise_message(m) for m in items if m is not None]
 
 
 class InterviewState(TypedDict, total=False):
-    messages: Annotated[list[dict], operator.add]
+    messages: Annotated[list[dict], add_messages]
     profile: dict
     pending: str | None
     asked: list[str]  # topics resolved (answered or assumed)
@@ -58,6 +138,11 @@ class InterviewState(TypedDict, total=False):
     usage: Annotated[list[dict], operator.add]  # one record per brain call (tokens, cost)
     brain: str  # the brain that handled the latest turn
     heard_fields: list[str]  # facts recorded from the latest answer (a bare correction most likely means one)
+    heard: list[str]  # what the latest answer was understood to say, in words (the echo line)
+    confirm: dict | None  # a reading to check before recording it: {"field", "value", "quote"}
+    directions: dict[str, str]  # vague but directional answers: field -> "more" | "less"
+    hypothesis: dict | None  # a what-if beside the stated facts: {"facts", "scale", "quote", "recommendation"}
+    failures: Annotated[list[dict], operator.add]  # turns that failed: {"node", "error", "message"}
 
 
 def _msg(**kw: Any) -> dict:
@@ -73,15 +158,6 @@ def _last_user_text(state: InterviewState) -> str:
         if m["role"] == "user":
             return m["text"]
     return ""
-
-
-CONFIRM_NEED = {
-    "knowledge": "From what you said, this sounds mostly like a **knowledge** problem. Is that right, or is there "
-                 "also a behaviour side, such as a style or format that prompting doesn't get right?",
-    "behaviour": "From what you said, this sounds mostly like a **behaviour** problem. Is that right, or does the "
-                 "model also need to know facts from your own documents?",
-    "both": "From what you said, this needs both knowledge and a particular behaviour. Is that right?",
-}
 
 
 def _next(state: InterviewState):
@@ -113,6 +189,104 @@ def _writer():
         return None
 
 
+# ---------------------------------------------------------------------------------------------- guards
+def storable(value: Any, path: str = "update") -> None:
+    """Raise ValueError if the checkpointer could not store ``value`` (ints of 64 bits or more, non-finite
+    floats, text that is not valid Unicode), so a node fails *before* its result poisons the thread."""
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, int):
+        if not -INT64_MAX <= value <= INT64_MAX:
+            raise ValueError(f"a number too large to store ({path})")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"a number that is not finite ({path})")
+    elif isinstance(value, str):
+        value.encode("utf-8")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            storable(k, path)
+            storable(v, f"{path}.{k}")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            storable(v, f"{path}[{i}]")
+
+
+def _failure(node: str, exc: BaseException, state: InterviewState) -> dict:
+    return {"node": node, "error": f"{type(exc).__name__}: {exc}"[:300],
+            "message": len(state.get("messages", []))}
+
+
+def _guard(name: str, fn: Callable[[InterviewState], dict],
+           fallback: Callable[[InterviewState, Exception], dict]) -> Callable[[InterviewState], dict]:
+    def node(state: InterviewState) -> dict:
+        try:
+            update = fn(state)
+            storable(update)
+            return update
+        except Exception as exc:  # noqa: BLE001 - the point is that no exception wedges the thread
+            log.warning("node %s failed: %s", name, exc, exc_info=True)
+            try:
+                update = fallback(state, exc)
+            except Exception as again:  # noqa: BLE001
+                log.error("fallback for %s failed: %s", name, again, exc_info=True)
+                update = {"messages": [_msg(role="assistant", kind="notice", text=_SORRY)], "notes": []}
+            update["failures"] = [_failure(name, exc, state)]
+            return update
+
+    node.__name__ = name
+    return node
+
+
+def _safe_router(fn: Callable[[InterviewState], str], default: Callable[[InterviewState], str]):
+    def router(state: InterviewState):
+        try:
+            return fn(state)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("router %s failed: %s", fn.__name__, exc, exc_info=True)
+            return default(state)
+
+    router.__name__ = fn.__name__
+    return router
+
+
+_SORRY = ("Something went wrong on my side while handling that. Your message is kept in the conversation; send it "
+          "again, or say it in other words, and I'll carry on.")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+# ---------------------------------------------------------------------------------------------- the echo
+def echo_line(recorded: list[tuple[str, Any, Any]]) -> str:
+    """'Got it: about 120,000 requests a month; answers within 2 s.' for (field, value, old value) triples."""
+    parts = []
+    for name, value, old in recorded:
+        said = echo_fact(name, value)
+        if old is not None and old != value:
+            said += f" (updated from {describe_value(name, old)})"
+        parts.append(said)
+    return ("Got it: " + "; ".join(parts) + ".") if parts else ""
+
+
+def _apply_scale(profile: Profile, scale: dict[str, float]) -> dict[str, Any]:
+    out = {}
+    for name, factor in scale.items():
+        current = profile.value(name)
+        if isinstance(current, (int, float)) and not isinstance(current, bool) and factor > 0:
+            out[name] = min(int(current * factor), INT64_MAX)
+    return out
+
+
+def hypothetical_profile(profile: Profile, hypothesis: dict) -> Profile:
+    for name, fact in (hypothesis.get("facts") or {}).items():
+        profile = profile.model_copy(update={name: Fact.model_validate(fact)})
+    return profile
+
+
+# ---------------------------------------------------------------------------------------------- the graph
 def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, checkpointer: Any = None):
     """Compile the interview graph. ``retriever(query, k)`` returns passages; callers inject a checkpointer."""
     brain = brain or OfflineBrain()
@@ -130,53 +304,124 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         notes: list[str] = list(state.get("notes", [])) + said
         asked = list(state.get("asked", []))
         attempts = dict(state.get("attempts", {}))
-        changed = []
+        directions = dict(state.get("directions", {}))
+        hypothesis = state.get("hypothesis")
+        intent = heard.intent
+        facts = dict(heard.facts)
+        confirm = None
+
+        # A check we asked last turn: "yes" records the reading, "no" drops it, a new figure replaces it.
+        asked_check = state.get("confirm")
+        if asked_check:
+            field = asked_check["field"]
+            if field not in facts and _YES.match(text) and not _NO.match(text):
+                facts[field] = (asked_check["value"], asked_check["quote"])
+                intent = "answer"
+            elif field not in facts and _NO.match(text):
+                notes.append("Thanks for checking; I've left that out.")
+                intent = "answer"
+
+        # Adopting a what-if makes its facts stated.
+        if intent == "adopt":
+            if hypothesis:
+                for name, fact in (hypothesis.get("facts") or {}).items():
+                    facts.setdefault(name, (fact["value"], fact.get("quote") or hypothesis.get("quote", "")))
+                intent = "answer"
+            else:
+                intent = "answer"
+        if intent == "whatif":
+            hyp_facts = {name: Fact(value=v, quote=q or text).model_dump(mode="json") for name, (v, q) in facts.items()
+                         if name in FACT_FIELDS}
+            for name, value in _apply_scale(profile, heard.scale).items():
+                hyp_facts[name] = Fact(value=value, quote=text).model_dump(mode="json")
+            if hyp_facts:
+                return {
+                    "notes": notes + heard.refused, "intent": "whatif", "usage": usage, "brain": brain.name,
+                    "hypothesis": {"facts": hyp_facts, "scale": dict(heard.scale), "quote": text,
+                                   "recommendation": None},
+                    "confirm": None, "done": False, "heard": [], "heard_fields": [],
+                }
+            intent = "question"  # "what if ..." about nothing we can evaluate: answer it as a question
+
         pending_fills = TOPICS[pending].fills if pending in TOPICS else []
         unconfirmed = [f for f in state.get("unconfirmed", []) if f not in heard.explicit and f not in pending_fills]
-        if "need" in heard.facts and "need" not in heard.explicit and "need" not in pending_fills \
+        if "need" in facts and "need" not in heard.explicit and "need" not in pending_fills \
                 and not profile.known("need"):
             unconfirmed.append("need")
-        for name, (value, quote) in heard.facts.items():
+        recorded: list[tuple[str, Any, Any]] = []
+        for name, (value, quote) in facts.items():
+            if name not in FACT_FIELDS:
+                continue
             old = getattr(profile, name)
             if (name in INFERRED and old is not None and old.status == "stated" and name not in pending_fills
                     and not heard.correction and name not in heard.explicit):
                 continue
-            if old is not None and old.value != value and name != "corpus_tokens":
-                changed.append(f"{FACT_LABELS.get(name, name)} from {describe_value(name, old.value)} to "
-                               f"{describe_value(name, value)}")
+            if name != "corpus_tokens" and (old is None or old.value != value or old.status != "stated"):
+                recorded.append((name, value, old.value if old is not None and old.status == "stated" else None))
             profile = profile.with_value(name, value, quote=quote or text, status="stated")
-        if changed:
-            notes.append("Noted, I've updated " + "; ".join(changed) + ".")
+            directions.pop(name, None)
+        notes.extend(heard.refused)
+        for name, direction in heard.directions.items():
+            if name in FACT_FIELDS and not profile.known(name):
+                directions[name] = direction
+        if heard.confirm and not recorded:
+            name, (value, quote) = next(iter(heard.confirm.items()))
+            if name in FACT_FIELDS:
+                confirm = {"field": name, "value": value, "quote": quote or text}
         if heard.order:
             notes.append("I can't take instructions about which strategy to pick: the recommendation follows "
                          "from your facts, so I've only kept the facts in that message.")
-        if pending and pending in TOPICS:
+        echo = echo_line(recorded)
+        if echo:
+            notes.insert(0, echo)
+        if recorded and hypothesis:
+            hypothesis = None  # the what-if was relative to facts that have just changed
+        if pending and pending in TOPICS and confirm is None:
             topic = TOPICS[pending]
             if any(profile.known(f) for f in topic.fills):
                 if pending not in asked:
                     asked.append(pending)
-            elif heard.intent in ("unsure", "done", "answer", "empty"):
+            elif intent in ("unsure", "done", "answer", "empty"):
                 attempts[pending] = attempts.get(pending, 0) + 1
-                if heard.intent in ("unsure", "done") or attempts[pending] >= MAX_ATTEMPTS:
-                    profile, said = assume(profile, pending, quote=text)
+                if intent in ("unsure", "done") or attempts[pending] >= MAX_ATTEMPTS:
+                    profile, said_names = assume(profile, pending, quote=text)
+                    for name in said_names:
+                        directed = DIRECTED_ASSUMPTIONS.get(name, {}).get(directions.get(name, ""))
+                        if directed is not None:
+                            profile = profile.with_value(name, directed, quote=text, status="assumed")
                     asked.append(pending)
-                    if said:
+                    if said_names:
                         notes.append("No problem, I'll assume " + ", ".join(
-                            f"{FACT_LABELS.get(n, n)}: {describe_value(n, profile.value(n))}" for n in said)
+                            f"{fact_label(n)}: {describe_value(n, profile.value(n))}" for n in said_names)
                             + " for now, and lower my confidence accordingly.")
-                elif not heard.facts:
+                elif not facts and any(f in directions for f in topic.fills):
+                    notes.append("Thanks, that gives me the direction. Roughly what figure would you put on it?")
+                elif not facts and not heard.refused:
                     notes.append("Sorry, I didn't catch an answer to that.")
         return {
             "profile": profile.model_dump(mode="json"), "notes": notes, "asked": asked, "attempts": attempts,
-            "intent": heard.intent, "done": False, "unconfirmed": unconfirmed, "usage": usage, "brain": brain.name,
+            "intent": intent, "done": False, "unconfirmed": unconfirmed, "usage": usage, "brain": brain.name,
+            "heard": [echo_fact(n, v) for n, v, _ in recorded], "heard_fields": [n for n, _, _ in recorded],
+            "confirm": confirm, "directions": directions, "hypothesis": hypothesis,
         }
 
-    def route(state: InterviewState) -> Literal["plan_question", "recommend", "answer", "finish"]:
+    def understand_failed(state: InterviewState, exc: Exception) -> dict:
+        return {"intent": "failed", "confirm": None, "notes": list(state.get("notes", [])) + [
+            f"I couldn't read that message ({_reason(exc)}). It is kept in the conversation, and nothing I knew "
+            "has changed; please say it again in other words."]}
+
+    def route(state: InterviewState) -> Literal["plan_question", "recommend", "what_if", "answer", "finish"]:
         intent = state.get("intent")
         has_rec = state.get("recommendation") is not None
         profile = _profile(state)
         if intent == "done":
             return "finish" if has_rec else "recommend"
+        if intent == "whatif":
+            return "what_if"
+        if intent == "failed":
+            return "answer" if has_rec else "plan_question" if _next(state) else "answer"
+        if state.get("confirm"):
+            return "plan_question"
         if has_rec:
             if repr(profile.decision_key()) != state.get("rec_key"):
                 return "recommend"
@@ -187,10 +432,19 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
 
     def plan_question(state: InterviewState) -> dict:
         profile = _profile(state)
-        topic = _next(state)
-        if topic is None:  # pragma: no cover - route only sends us here with a topic left
-            return {}
         notes = list(state.get("notes", []))
+        check = state.get("confirm")
+        if check:
+            said = echo_fact(check["field"], check["value"])
+            text = "\n\n".join(notes + [f"Just to check, did you mean **{said}**? Say yes, no, or give the right "
+                                        "figure."])
+            return {"messages": [_msg(role="assistant", kind="question", text=text, topic=state.get("pending"),
+                                      options=["Yes", "No"], confirms=check["field"])],
+                    "questions_asked": state.get("questions_asked", 0) + 1, "notes": []}
+        topic = _next(state)
+        if topic is None:  # only reached after a failed turn with nothing left to ask
+            text = "\n\n".join(notes + ["Say *done* for the recommendation, or ask me anything."])
+            return {"messages": [_msg(role="assistant", kind="text", text=text)], "notes": []}
         confirms = None
         if topic.id == "need" and "need" in state.get("unconfirmed", []) and profile.known("need"):
             notes.append(CONFIRM_NEED[profile.value("need")])
@@ -206,15 +460,31 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
             "pending": topic.id, "questions_asked": state.get("questions_asked", 0) + 1, "notes": [],
         }
 
-    def recommend(state: InterviewState) -> dict:
-        profile = _profile(state)
+    def plan_question_failed(state: InterviewState, exc: Exception) -> dict:
+        notes = list(state.get("notes", []))
+        topic = TOPICS.get(state.get("pending") or "") or next(iter(TOPICS.values()))
+        try:
+            topic = _next(state) or topic
+        except Exception:  # noqa: BLE001
+            pass
+        text = "\n\n".join(notes + [topic.question])
+        return {"messages": [_msg(role="assistant", kind="question", text=text, topic=topic.id,
+                                  options=topic.options)],
+                "pending": topic.id, "questions_asked": state.get("questions_asked", 0) + 1, "notes": [],
+                "confirm": None}
+
+    def _grounded(profile: Profile) -> Recommendation:
         passages: dict[str, list[Passage]] = {}
         for rule_id, query in evidence_queries(profile).items():
             rule = RULES_BY_ID[rule_id]
             found = retriever(query, 8)
             preferred = sorted(found, key=lambda p: (p.source_id not in rule.sources,))  # stable: keeps rank order
             passages[rule_id] = preferred[:2]
-        rec = decide(profile, passages)
+        return decide(profile, passages)
+
+    def recommend(state: InterviewState) -> dict:
+        profile = _profile(state)
+        rec = _grounded(profile)
         previous = state.get("recommendation")
         prev = Recommendation.model_validate(previous) if previous else None
         summary = brain.explain(rec, profile, prev, write=_writer())
@@ -225,8 +495,50 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         return {
             "recommendation": rec.model_dump(mode="json"), "rec_key": repr(profile.decision_key()),
             "messages": [_msg(role="assistant", text=text, kind="recommendation")], "pending": None, "notes": [],
-            "usage": usage,
+            "usage": usage, "confirm": None,
         }
+
+    def recommend_failed(state: InterviewState, exc: Exception) -> dict:
+        notes = list(state.get("notes", []))
+        return {"messages": [_msg(role="assistant", kind="notice", text="\n\n".join(notes + [
+            f"I couldn't put the recommendation together ({_reason(exc)}). Your answers are saved; send any message "
+            "and I'll try again."]))], "notes": [], "confirm": None}
+
+    def what_if(state: InterviewState) -> dict:
+        profile = _profile(state)
+        hypothesis = dict(state["hypothesis"])
+        hyp_profile = hypothetical_profile(profile, hypothesis)
+        rec = _grounded(hyp_profile)
+        stated = state.get("recommendation")
+        current = Recommendation.model_validate(stated) if stated else None
+        changes = "; ".join(f"{fact_label(n)}: {describe_value(n, f['value'])}"
+                            for n, f in hypothesis["facts"].items())
+        lead = [f"**What if** {changes}? This is a what-if: the facts you stated are unchanged."]
+        if current is None:
+            lead.append("On what I know so far, the answer would lean to "
+                        f"**{rec.label}** ({rec.confidence_label} confidence). I'll carry on with the questions.")
+            summary = ""
+        else:
+            summary = brain.explain(rec, hyp_profile, current, write=_writer())
+        usage, said = _drain(brain)
+        if current is not None:
+            lead.append("Say *go with that* to adopt it, or tell me what actually holds.")
+        text = "\n\n".join(list(state.get("notes", [])) + said + lead + ([summary] if summary else []))
+        rec = rec.model_copy(update={"summary": summary})
+        hypothesis["recommendation"] = rec.model_dump(mode="json")
+        return {"messages": [_msg(role="assistant", kind="whatif", text=text)], "hypothesis": hypothesis,
+                "notes": [], "usage": usage}
+
+    def what_if_failed(state: InterviewState, exc: Exception) -> dict:
+        return {"messages": [_msg(role="assistant", kind="notice", text=
+                                  f"I couldn't work out that what-if ({_reason(exc)}). Your stated facts are "
+                                  "unchanged; try putting it another way.")],
+                "hypothesis": None, "notes": []}
+
+    def after_what_if(state: InterviewState) -> Literal["plan_question", "recommend", "wait"]:
+        if state.get("recommendation") is not None:
+            return "wait"
+        return "plan_question" if _next(state) else "recommend"
 
     def answer(state: InterviewState) -> dict:
         question = _last_user_text(state)
@@ -234,22 +546,32 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         rec = Recommendation.model_validate(rec_data) if rec_data else None
         notes = list(state.get("notes", []))
         usage: list[dict] = []
-        if state.get("intent") == "question":
+        intent = state.get("intent")
+        if intent == "question":
             text = brain.answer(question, retriever(question, 3), rec, write=_writer())
             usage, said = _drain(brain)
             notes += said
-        elif state.get("intent") == "greeting":
+        elif intent == "greeting":
             text = "Hello! " + ("Ask me about the recommendation, or tell me what changed." if rec else "")
+        elif intent == "failed":
+            text = ""
+        elif notes and any(n.startswith("Got it:") for n in notes):
+            text = "That doesn't change the recommendation. Ask me about it, try a what-if, or say *done*."
         else:
             text = ("Nothing in that changes the facts I have, so the recommendation stands. Ask a question "
                     "about it, tell me what changed (\"what if we had 5,000 examples?\"), or say *done*.")
-        if notes:
-            text = "\n\n".join(notes) + "\n\n" + text
+        text = "\n\n".join(notes + ([text] if text else [])) or _SORRY
         return {"messages": [_msg(role="assistant", text=text, kind="answer")], "notes": [], "usage": usage}
+
+    def answer_failed(state: InterviewState, exc: Exception) -> dict:
+        return {"messages": [_msg(role="assistant", kind="notice", text="\n\n".join(list(state.get("notes", [])) + [
+            f"I couldn't answer that ({_reason(exc)}). Ask again, or in other words."]))], "notes": []}
 
     def after_answer(state: InterviewState) -> Literal["plan_question", "recommend", "wait"]:
         if state.get("recommendation") is not None:
             return "wait"
+        if state.get("intent") == "failed":
+            return "wait" if state.get("pending") else "plan_question" if _next(state) else "wait"
         return "plan_question" if _next(state) else "recommend"
 
     def finish(state: InterviewState) -> dict:
@@ -258,32 +580,84 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
                 "done": True, "pending": None}
 
     def wait(state: InterviewState) -> dict:
-        text = interrupt({"pending": state.get("pending")})
-        return {"messages": [_msg(role="user", text=str(text))]}
+        reply = interrupt(turn_payload(state))
+        return {"messages": [normalise_message({"role": "user", "text": message_text(reply)})]}
 
     def start(state: InterviewState) -> Literal["understand", "plan_question"]:
         msgs = state.get("messages", [])
         return "understand" if msgs and msgs[-1]["role"] == "user" else "plan_question"
 
+    def _rec_or_recommend(state: InterviewState) -> str:
+        return "answer" if state.get("recommendation") is not None else "recommend"
+
     g = StateGraph(InterviewState)
-    g.add_node("understand", understand)
-    g.add_node("plan_question", plan_question)
-    g.add_node("recommend", recommend)
-    g.add_node("answer", answer)
+    g.add_node("understand", _guard("understand", understand, understand_failed))
+    g.add_node("plan_question", _guard("plan_question", plan_question, plan_question_failed))
+    g.add_node("recommend", _guard("recommend", recommend, recommend_failed))
+    g.add_node("what_if", _guard("what_if", what_if, what_if_failed))
+    g.add_node("answer", _guard("answer", answer, answer_failed))
     g.add_node("finish", finish)
     g.add_node("wait", wait)
-    g.add_conditional_edges(START, start)
-    g.add_conditional_edges("understand", route)
+    g.add_conditional_edges(START, _safe_router(start, lambda s: "plan_question"))
+    g.add_conditional_edges("understand", _safe_router(route, _rec_or_recommend))
     g.add_edge("plan_question", "wait")
     g.add_edge("recommend", "wait")
-    g.add_conditional_edges("answer", after_answer)
+    g.add_conditional_edges("what_if", _safe_router(after_what_if, lambda s: "wait"))
+    g.add_conditional_edges("answer", _safe_router(after_answer, lambda s: "wait"))
     g.add_edge("wait", "understand")
     g.add_edge("finish", END)
-    return g.compile(checkpointer=checkpointer)
+    compiled = g.compile(checkpointer=checkpointer)
+    compiled.__class__ = InterviewGraph
+    return compiled
 
 
-# Module-level compiled graph for LangGraph Server (langgraph.json); the server injects its own
-# checkpointer. Built on first attribute access so importing this module stays cheap.
+def _waiting(snapshot: Any) -> bool:
+    return bool(getattr(snapshot, "interrupts", ())) or any(
+        getattr(t, "interrupts", ()) for t in getattr(snapshot, "tasks", ()))
+
+
+def _as_message(command: Command) -> dict:
+    return {"messages": [{"role": "user", "text": message_text(command.resume)}]}
+
+
+class InterviewGraph(CompiledStateGraph):
+    """The compiled interview. A client that resumes a thread which is not waiting for an answer (a finished
+    interview, or one never started) has its text taken as a new message instead of failing: the graph treats
+    ``Command(resume=text)`` and ``{"messages": [text]}`` alike whenever there is no question to resume."""
+
+    def _resumable(self, input: Any) -> bool:
+        return (isinstance(input, Command) and input.resume is not None and not input.goto and input.update is None
+                and self.checkpointer is not None)
+
+    def stream(self, input: Any, config: Any = None, **kwargs: Any):
+        if self._resumable(input) and not _waiting(self.get_state(config)):
+            input = _as_message(input)
+        return super().stream(input, config, **kwargs)
+
+    async def astream(self, input: Any, config: Any = None, **kwargs: Any):
+        if self._resumable(input) and not _waiting(await self.aget_state(config)):
+            input = _as_message(input)
+        async for item in super().astream(input, config, **kwargs):
+            yield item
+
+
+def turn_payload(state: InterviewState) -> dict:
+    """What a client needs to render the turn it is waiting on (the interrupt's value)."""
+    last = next((m for m in reversed(state.get("messages", [])) if m.get("role") == "assistant"), None)
+    rec = state.get("recommendation")
+    return {
+        "pending": state.get("pending"),
+        "question": last["text"] if last else "",
+        "kind": last.get("kind", "text") if last else "text",
+        "options": list(last.get("options") or []) if last else [],
+        "confirms": last.get("confirms") if last else None,
+        "recommendation": (rec or {}).get("strategy"),
+        "recommendation_label": STRATEGY_LABELS.get((rec or {}).get("strategy", ""), ""),
+    }
+
+
+# Module-level compiled graph for callers that want one; built on first attribute access so importing this
+# module stays cheap. LangGraph Server loads ``agent/server.py`` instead (it does not consult __getattr__).
 def __getattr__(name: str):
     if name == "graph":
         g = build_graph()
@@ -292,4 +666,4 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["InterviewState", "build_graph"]
+__all__ = ["InterviewState", "build_graph", "message_text", "normalise_message", "turn_payload"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .describe import describe_value, fact_label
+from .describe import describe_value, excerpt, fact_label  # excerpt: whole sentences (sentencex)
 from .types import FACT_FIELDS, Recommendation, Snapshot
 
 LAYER_WORDS = {
@@ -18,30 +18,6 @@ LAYER_WORDS = {
     "fine_tuning": "fine-tuning (behaviour)",
     "distillation": "distillation (a small model)",
 }
-
-# A sentence ends at . ! or ? (optionally closed by a quote or bracket) followed by white space; not after
-# a common abbreviation or a single initial.
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\b[A-Z])[.!?][\"'”’)\]]*(?=\s)")
-
-
-def excerpt(text: str, limit: int = 400) -> str:
-    """``text`` on one line, at most about ``limit`` characters, cut at the end of a sentence.
-
-    When no sentence ends within the limit, the first sentence is kept if it is not much longer
-    (1.5 x limit); otherwise the text is cut at a word boundary with an ellipsis."""
-    line = " ".join(text.split())
-    if len(line) <= limit:
-        return line
-    ends = [m.end() for m in _SENTENCE_END.finditer(line + " ")]
-    within = [e for e in ends if e <= limit]
-    if within:
-        return line[: within[-1]]
-    first = next((e for e in ends if e <= limit * 1.5), None)
-    if first is not None:
-        return line[:first]
-    cut = line[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + " …"
-
 
 def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")

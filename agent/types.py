@@ -122,7 +122,7 @@ class Message(BaseModel):
 
     role: Literal["user", "assistant"]
     text: str
-    kind: Literal["question", "recommendation", "answer", "notice", "text"] = "text"
+    kind: Literal["question", "recommendation", "whatif", "answer", "notice", "text"] = "text"
     topic: str | None = None
     options: list[str] = Field(default_factory=list)
     confirms: str | None = Field(None, description="Set when the question checks a fact inferred from word choice.")
@@ -147,8 +147,10 @@ class Reason(BaseModel):
     statement: str
     effect: dict[str, float] = Field(default_factory=dict, description="Score change per strategy.")
     stance: Literal["for", "against", "neutral"] = Field(
-        "for", description="Whether the rule favours the recommended strategy over the runner-up ('against' ones "
-                           "are trade-offs, never listed under 'Why').")
+        "for", description="'for': the rule widens the recommended strategy's lead over the runner-up without "
+                           "marking the recommended one down; 'against': it narrows that lead or marks the "
+                           "recommended one down (a trade-off, never listed under 'Why'); 'neutral': it moves "
+                           "neither. See agent.engine.stance.")
     sources: list[str] = Field(default_factory=list, description="Corpus source ids the rule rests on.")
     citations: list[int] = Field(default_factory=list, description="1-based indexes into Recommendation.passages.")
 
@@ -172,6 +174,16 @@ class Change(BaseModel):
     description: str
 
 
+class Contradiction(BaseModel):
+    """A passage from the user's own documents that goes against the recommendation: shown as such, never cited as
+    support."""
+
+    passage: int = Field(description="1-based index into Recommendation.passages.")
+    title: str = Field(description="The document's title.")
+    sentence: str = Field(description="The sentence that goes against the recommendation.")
+    statement: str = Field(description="What the user reads, e.g. 'Your document \"Policy\" says otherwise: ...'.")
+
+
 class Recommendation(BaseModel):
     strategy: Strategy
     label: str
@@ -189,6 +201,8 @@ class Recommendation(BaseModel):
     passages: list[Passage] = Field(default_factory=list, description="Cited passages, numbered from 1.")
     summary: str = Field("", description="The brain's explanation, with [n] citation markers.")
     tie_note: str = Field("", description="Said aloud when the top two strategies are (nearly) tied: what broke it.")
+    contradictions: list[Contradiction] = Field(
+        default_factory=list, description="Passages from the user's own documents that say otherwise.")
 
 
 class TopicStatus(BaseModel):

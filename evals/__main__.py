@@ -1,4 +1,4 @@
-"""python -m evals [--scenarios DIR] [--json PATH] | --retrieval"""
+"""python -m evals [--scenarios DIR] [--json PATH] [--brain offline|claude] | --retrieval"""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true", help="print only failing scenarios and the summary")
     p.add_argument("--retrieval", action="store_true", help="measure retrieval quality instead")
     p.add_argument("--verbose", action="store_true", help="with --retrieval: list the queries that miss")
+    p.add_argument("--brain", choices=["offline", "claude"], default="offline",
+                   help="claude: replay against the real Claude API (needs ANTHROPIC_API_KEY; costs money)")
     args = p.parse_args(argv)
     if args.retrieval:
         from evals.retrieval import run
@@ -21,11 +23,22 @@ def main(argv: list[str] | None = None) -> int:
         return run(verbose=args.verbose)
     from evals.runner import SCENARIO_DIR, run
 
+    brain = None
+    if args.brain == "claude":
+        from agent.brains import choose_brain
+        from agent.settings import has_api_key
+
+        if not has_api_key():
+            print("--brain claude needs ANTHROPIC_API_KEY in the environment; nothing was run.", file=sys.stderr)
+            return 2
+        brain, said = choose_brain("claude")
+        print(*said, sep="\n")
+
     folder = args.scenarios or SCENARIO_DIR
     if not folder.is_dir():
         print(f"no such folder: {folder}", file=sys.stderr)
         return 2
-    return run(folder, json_path=args.json, quiet=args.quiet)
+    return run(folder, json_path=args.json, quiet=args.quiet, brain=brain)
 
 
 if __name__ == "__main__":

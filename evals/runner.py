@@ -49,6 +49,12 @@ class Scenario(BaseModel):
     turns: list[str] | None = None
     fallback: str = "I'm not sure."
     expect: Expect
+    # Optional (additive to DESIGN §4): turns replayed after the first recommendation (what-ifs, adoptions,
+    # corrections); ``expect`` is then checked on the final recommendation.
+    after_recommendation: list[str] = Field(default_factory=list)
+    # Optional: the facts the conversation states (fact -> value, or [low, high]). A stated fact that
+    # disagrees fails the scenario; facts never recorded (their question was not asked) do not.
+    intended: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_mode(self) -> "Scenario":
@@ -72,6 +78,9 @@ class Result(BaseModel):
     failures: list[str] = Field(default_factory=list)
     transcript: list[dict] = Field(default_factory=list)
     turn_seconds: list[float] = Field(default_factory=list)
+    facts_matched: int = 0
+    facts_intended: int = 0
+    usage: dict[str, float] = Field(default_factory=dict)  # brain tokens and cost (all zero offline)
 
 
 def load_scenarios(folder: Path) -> tuple[list[Scenario], list[tuple[str, str]]]:
@@ -125,8 +134,22 @@ def run_scenario(sc: Scenario, interview: Interview) -> Result:
         timings.append(time.perf_counter() - t0)
         check(snap)
 
+    for text in sc.after_recommendation if snap.recommendation is not None else []:
+        t0 = time.perf_counter()
+        snap = interview.send(snap.thread_id, text)
+        timings.append(time.perf_counter() - t0)
+
     rec = snap.recommendation
     failures = []
+    matched = 0
+    for name, want in sc.intended.items():
+        fact = getattr(snap.profile, name, None)
+        if fact is None or fact.status != "stated":
+            continue
+        if fact_matches(fact.value, want, name):
+            matched += 1
+        else:
+            failures.append(f"{name} stated as {fact.value!r}, intended {want!r}")
     got = rec.strategy if rec else None
     layers = list(rec.layers) if rec else []
     if rec is None:
@@ -152,21 +175,39 @@ def run_scenario(sc: Scenario, interview: Interview) -> Result:
         questions=snap.questions_asked, redundant_questions=redundant, failures=failures,
         confirmations=sum(1 for m in snap.messages if m.confirms),
         transcript=[m.model_dump(mode="json") for m in snap.messages], turn_seconds=timings,
+        facts_matched=matched, facts_intended=len(sc.intended),
+        usage={k: sum(getattr(u, k) for u in snap.usage) for k in
+               ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "usd")},
     )
 
 
-def make_interview(home: Path | None = None) -> Interview:
+ESTIMATES = {"corpus_tokens": 3.0}  # facts that are rough estimates: within this factor either way
+
+
+def fact_matches(got: Any, want: Any, name: str = "") -> bool:
+    """Numbers within 5% (or inside a [low, high] range; estimates within their factor); the rest equal."""
+    if name in ESTIMATES and isinstance(want, (int, float)) and isinstance(got, (int, float)) and want > 0 < got:
+        return max(got / want, want / got) <= ESTIMATES[name]
+    if isinstance(want, list) and len(want) == 2 and all(isinstance(w, (int, float)) for w in want):
+        return isinstance(got, (int, float)) and not isinstance(got, bool) and want[0] <= got <= want[1]
+    if isinstance(want, (int, float)) and not isinstance(want, bool):
+        return isinstance(got, (int, float)) and not isinstance(got, bool) and abs(got - want) <= 0.05 * abs(want)
+    return got == want
+
+
+def make_interview(home: Path | None = None, brain: Any = None) -> Interview:
+    """``brain``: a Brain (default: the offline brain)."""
     from langgraph.checkpoint.memory import InMemorySaver
 
     from agent.brains import OfflineBrain
 
     home = home or Path(tempfile.mkdtemp(prefix="lever-eval-"))
-    return Interview(home=home, brain=OfflineBrain(), checkpointer=InMemorySaver())
+    return Interview(home=home, brain=brain or OfflineBrain(), checkpointer=InMemorySaver())
 
 
-def run(folder: Path, json_path: Path | None = None, quiet: bool = False) -> int:
+def run(folder: Path, json_path: Path | None = None, quiet: bool = False, brain: Any = None) -> int:
     scenarios, errors = load_scenarios(folder)
-    interview = make_interview()
+    interview = make_interview(brain=brain)
     results = [run_scenario(sc, interview) for sc in scenarios]
     width = max([len(r.id) for r in results] + [10])
     for r in results:
@@ -174,6 +215,10 @@ def run(folder: Path, json_path: Path | None = None, quiet: bool = False) -> int
         line = f"{status}  {r.id:<{width}}  expected {'|'.join(r.expected):<28} got {str(r.got):<20} q={r.questions}"
         if r.failures:
             line += "  (" + "; ".join(r.failures) + ")"
+        if interview.brain_name != "offline" or r.usage.get("usd"):
+            u = r.usage
+            line += (f"  tokens in {u['input_tokens']:,.0f} (cache read {u['cache_read_tokens']:,.0f}) "
+                     f"out {u['output_tokens']:,.0f} ${u['usd']:.4f}")
         if not quiet or not r.passed:
             print(line)
     for name, reason in errors:
@@ -187,6 +232,10 @@ def run(folder: Path, json_path: Path | None = None, quiet: bool = False) -> int
     confirms = sum(r.confirmations for r in results)
     print(f"accuracy: {accuracy:.1%}  mean questions asked: {mean_q:.2f}  questions about given facts: {redundant}  "
           f"(confirmations of inferred facts: {confirms})")
+    if any(r.usage.get("usd") for r in results):
+        print(f"brain: {interview.brain_name}  tokens in {sum(r.usage['input_tokens'] for r in results):,.0f} "
+              f"out {sum(r.usage['output_tokens'] for r in results):,.0f}  "
+              f"cost ${sum(r.usage['usd'] for r in results):.4f}")
     if json_path:
         report = {
             "accuracy": accuracy, "mean_questions": mean_q, "threshold": ACCURACY_THRESHOLD,

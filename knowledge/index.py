@@ -15,6 +15,8 @@ import math
 import os
 import re
 import sqlite3
+import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -158,6 +160,10 @@ class Index:
         self._vectors = None  # (ids, matrix) cache for dense search
         self._topics = None  # topic -> postings cache for the topic signal
         self.last_build_seconds: float | None = None
+        # Turns of different interviews search at once: one thread builds or swaps the index at a time, and a
+        # connection another thread may still be reading from is retired (closed in close()), not closed.
+        self._lock = threading.RLock()
+        self._retired: list[sqlite3.Connection] = []
 
     # ----------------------------------------------------------------- sources on disk
     def source_files(self) -> list[Path]:
@@ -191,22 +197,36 @@ class Index:
     # ----------------------------------------------------------------- build
     def ensure(self) -> sqlite3.Connection:
         """Open the index, rebuilding it first if it is missing, stale or unreadable."""
-        now = time.monotonic()
-        if self._conn is not None and now - self._checked_at < _FINGERPRINT_TTL_S:
-            return self._conn
-        fp = self.fingerprint()
-        self._checked_at = now
-        if self._conn is not None and fp == self._fingerprint:
-            return self._conn
-        self.close()
-        conn = self._open_existing(fp)
-        if conn is None:
-            self.rebuild(fp)
+        conn = self._conn
+        if conn is not None and time.monotonic() - self._checked_at < _FINGERPRINT_TTL_S:
+            return conn
+        with self._lock:
+            now = time.monotonic()
+            if self._conn is not None and now - self._checked_at < _FINGERPRINT_TTL_S:
+                return self._conn
+            fp = self.fingerprint()
+            self._checked_at = now
+            if self._conn is not None and fp == self._fingerprint:
+                return self._conn
+            self._retire()
             conn = self._open_existing(fp)
-            if conn is None:  # pragma: no cover - only if the disk refuses writes
-                raise RuntimeError(f"could not build the search index at {self.path}")
-        self._conn, self._fingerprint, self._vectors, self._topics = conn, fp, None, None
-        return conn
+            if conn is None:
+                self.rebuild(fp)
+                conn = self._open_existing(fp)
+                if conn is None:  # pragma: no cover - only if the disk refuses writes
+                    raise RuntimeError(f"could not build the search index at {self.path}")
+            self._conn, self._fingerprint, self._vectors, self._topics = conn, fp, None, None
+            return conn
+
+    def _retire(self) -> None:
+        if self._conn is not None:
+            self._retired.append(self._conn)
+            self._conn = None
+
+    def _fallback_path(self) -> Path:
+        """Where the index goes when the Lever home cannot be written (it is derived data: any folder will do)."""
+        tag = hashlib.sha256(str(self.home.resolve()).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"lever-index-{tag}.sqlite"
 
     def _open_existing(self, fp: str) -> sqlite3.Connection | None:
         if not self.path.exists():
@@ -223,12 +243,18 @@ class Index:
 
     def rebuild(self, fp: str | None = None) -> None:
         """Build into a temporary file and rename it over the index; open readers switch on next use."""
+        with self._lock:
+            self._rebuild(fp)
+
+    def _rebuild(self, fp: str | None) -> None:
         started = time.perf_counter()
-        self.close()
+        self._retire()
         fp = fp or self.fingerprint()
         docs = self.documents()
         asks = load_asks(self.asks_files())
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        if not os.access(self.path.parent, os.W_OK):
+            self.path = self._fallback_path()
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
         tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(tmp)
         try:
@@ -265,9 +291,11 @@ class Index:
         self.last_build_seconds = time.perf_counter() - started
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        with self._lock:
+            self._retire()
+            for conn in self._retired:
+                conn.close()
+            self._retired.clear()
 
     # ----------------------------------------------------------------- query
     def search(self, query: str, k: int = 5) -> list[Passage]:

@@ -210,7 +210,7 @@ def test_a_corrupt_conversation_store_is_moved_aside_with_a_notice(tmp_path):
     (home / "interviews.sqlite").write_bytes(b"garbage" * 1000)
     iv = Interview(home=home)
     assert any("moved to" in n for n in iv.startup_notices)
-    assert list(home.glob("interviews.corrupt-*.sqlite"))
+    assert list(home.glob("interviews.damaged-*.sqlite"))
     assert iv.start().pending.id == "need"
     iv.close()
 
@@ -266,4 +266,4 @@ def test_a_counted_size_given_under_another_question_updates_an_earlier_answer(i
     assert snap.profile.corpus.value == "small" and snap.pending is not None
     snap = iv.send(snap.thread_id, "sorry, it's about 3000 articles")  # not the question asked, but a count
     assert snap.profile.corpus.value == "large"
-    assert "updated knowledge size" in " ".join(m.text for m in snap.messages[-2:])
+    assert "too large for a prompt (updated from small" in " ".join(m.text for m in snap.messages[-2:])
