@@ -42,11 +42,13 @@ def _inline_quote(text: str, limit: int = 160) -> str:
 
 
 def _first_line(markdown: str) -> str:
-    for line in markdown.splitlines():
-        plain = re.sub(r"[#*_`>]", "", line).strip()
-        if plain:
-            return plain
-    return ""
+    """A message's headline: its first heading or bold line, else its first line that is not the echo of what
+    was understood ("Got it: ...")."""
+    lines = [line.strip() for line in markdown.splitlines() if line.strip()]
+    headline = next((line for line in lines if line.startswith(("#", "**"))), None)
+    if headline is None:
+        headline = next((line for line in lines if not line.lower().startswith("got it")), lines[0] if lines else "")
+    return re.sub(r"[#*_`>]", "", headline).strip()
 
 
 def _recommendation_lines(rec: Recommendation, snap: Snapshot) -> list[str]:
@@ -78,6 +80,10 @@ def _recommendation_lines(rec: Recommendation, snap: Snapshot) -> list[str]:
                 out.append(f"  - Rests on {basis}, assumed (say so if it is wrong).")
             elif r.quote:
                 out.append(f"  - Rests on {basis}; you said {_inline_quote(r.quote)}")
+    contradictions = getattr(rec, "contradictions", None) or []
+    if contradictions:
+        out += ["", "### Your documents say otherwise", ""]
+        out += [f"- {c.statement} [{c.passage}]" for c in contradictions]
     if rec.summary and not re.search(r"^#", rec.summary, re.M):
         # A brain's prose explanation. (The offline brain's summary is the chat message itself, headings and all,
         # which would repeat the sections of this report.)
@@ -122,7 +128,8 @@ def markdown_report(snap: Snapshot, title: str = "") -> str:
     brain = snap.brain or "offline"
     meta.append(f"{brain} brain")
     if snap.session_usd:
-        meta.append(f"API cost this session ${snap.session_usd:,.2f}")
+        usd = snap.session_usd
+        meta.append(f"API cost this session ${usd:,.4f}" if usd < 1 else f"API cost this session ${usd:,.2f}")
     out += [" · ".join(meta), "", "## Recommendation", ""]
     out += _recommendation_lines(rec, snap)
 
@@ -148,9 +155,11 @@ def markdown_report(snap: Snapshot, title: str = "") -> str:
             out.append(f"- It would give {verdict} ({hr.confidence_label} confidence, {hr.confidence:.0%}).")
 
     history = _history(snap)
-    if len(history) > 1:
-        out += ["", "## Earlier recommendations in this interview", ""]
-        out += [f"- {line}" for line in history[:-1]]
+    if recs_in(snap) and snap.messages[recs_in(snap)[-1]].kind == "recommendation":
+        history = history[:-1]  # the last one is the recommendation in full above
+    if history:
+        out += ["", "## Earlier recommendations and what-ifs in this interview", ""]
+        out += [f"- {line}" for line in history]
 
     if rec.passages:
         out += ["", "## Sources", ""]
@@ -168,9 +177,16 @@ def markdown_report(snap: Snapshot, title: str = "") -> str:
             note = ("the recommendation above" if i == recs[-1]
                     else "an earlier recommendation, listed under Earlier recommendations")
             out += [f"**Lever:** *{_first_line(m.text)}* ({note})", ""]
+        elif m.kind == "whatif":
+            out += [f"**Lever:** *{_first_line(m.text)}* (a what-if, listed under Earlier recommendations)", ""]
         else:
             out += ["**Lever:**", "", m.text.strip(), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def recs_in(snap: Snapshot) -> list[int]:
+    """Indexes of the messages that carry a recommendation or a what-if's result."""
+    return [i for i, m in enumerate(snap.messages) if m.kind in ("recommendation", "whatif")]
 
 
 def _history(snap: Snapshot) -> list[str]:
@@ -180,7 +196,7 @@ def _history(snap: Snapshot) -> list[str]:
     for m in snap.messages:
         if m.role == "user":
             previous_user = m.text
-        elif m.kind == "recommendation":
+        elif m.kind in ("recommendation", "whatif"):
             after = f" (after {_inline_quote(previous_user, 80)})" if previous_user else ""
-            lines.append(_first_line(m.text) + after)
+            lines.append(("What-if: " if m.kind == "whatif" else "") + _first_line(m.text) + after)
     return lines

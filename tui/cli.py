@@ -140,7 +140,7 @@ def _search(lib, query: str, k: int) -> int:
 
 
 def _excerpt(text: str, limit: int) -> str:
-    from agent.report import excerpt
+    from agent.describe import excerpt
 
     return excerpt(text, limit)
 

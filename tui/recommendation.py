@@ -234,6 +234,15 @@ class RecommendationView(Vertical):
             children.append(Label("Trade-offs", classes="section-title"))
             children += [ReasonItem(i, r, rec.passages, self._value_text(r))
                          for i, r in enumerate(against, start=len(supporting) + 1)]
+        contradictions = getattr(rec, "contradictions", None) or []
+        if contradictions:
+            children.append(Label("Your documents say otherwise", classes="section-title"))
+            for c in contradictions:
+                parts: list[Widget] = [Static(Content.assemble(("! ", "bold $warning"), c.statement), markup=False)]
+                if 1 <= c.passage <= len(rec.passages):
+                    parts.append(Vertical(CitationButton(c.passage, rec.passages[c.passage - 1].title),
+                                          classes="citations"))
+                children.append(Vertical(*parts, classes="reason -contradiction"))
         if rec.assumptions:
             children.append(Label("Assumptions", classes="section-title"))
             children += [Static(Content("• " + item), markup=False, classes="bullet") for item in rec.assumptions]

@@ -105,7 +105,7 @@ class AssistantMessage(Vertical):
         self.text = text
         self.kind = kind
         self.topic = topic
-        self.border_title = "Lever"
+        self.border_title = "Lever · what-if" if kind == "whatif" else "Lever"
 
     def compose(self) -> ComposeResult:
         yield Markdown(self.text, open_links=False, parser_factory=chat_markdown_parser)
