@@ -121,7 +121,7 @@ def markdown_report(snap: Snapshot, title: str = "") -> str:
     rec = snap.recommendation
     if rec is None:
         raise ValueError("an interview without a recommendation has nothing to report")
-    out = [f"# Lever report: {rec.label}", ""]
+    out = [f"# Lever recommendation: {rec.label}", ""]
     meta = [f"Interview `{snap.thread_id}`"]
     if title:
         meta.insert(0, "“" + _MD_SPECIAL.sub(r"\\\1", " ".join(title.split())) + "”")

@@ -236,7 +236,7 @@ async def test_history_search_filters_and_rename_names_an_interview(interview: I
         await pilot.press("escape")  # clears the search, keeps the dialog
         await pilot.pause()
         assert len(history.summaries) == 3 and isinstance(app.screen, HistoryScreen)
-        await pilot.press(*ids["voice"][:6])
+        await pilot.press("slash", *ids["voice"][:6])  # / first: e, d and r are keys of the table
         await pilot.pause()
         assert [s.thread_id for s in history.summaries] == [ids["voice"]]
         await pilot.press("escape")
