@@ -686,9 +686,18 @@ def confidence(profile: Profile, totals: dict[str, float], chosen: str | None = 
     return round(max(0.15, min(0.95, conf)), 2)
 
 
-def decide(profile: Profile, passages: dict[str, list[Passage]] | None = None) -> Recommendation:
-    """Score every strategy from the facts; attach the passages retrieved for each fired rule."""
-    passages = passages or {}
+def decide(profile: Profile, passages: dict[str, list[Passage]] | None = None,
+           user_passages: dict[str, list[Passage]] | None = None) -> Recommendation:
+    """Score every strategy from the facts; attach the passages retrieved for each fired rule.
+
+    ``user_passages``: per rule, the best passages of the user's own documents, searched on their own. They are
+    only ever shown when they say otherwise (a document that agrees is cited when it ranks among ``passages``)."""
+    passages = dict(passages or {})
+    for rule_id, extra in (user_passages or {}).items():
+        have = {p.chunk_id for p in passages.get(rule_id, [])}
+        best_now = _choose(profile, score(profile))[0]
+        passages[rule_id] = list(passages.get(rule_id, [])) + [
+            p for p in extra if p.chunk_id not in have and contradiction(p, best_now) is not None]
     totals = score(profile)
     best, tied, how = _choose(profile, totals)
     runner = runner_up(totals, best)

@@ -287,13 +287,16 @@ def hypothetical_profile(profile: Profile, hypothesis: dict) -> Profile:
 
 
 # ---------------------------------------------------------------------------------------------- the graph
-def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, checkpointer: Any = None):
-    """Compile the interview graph. ``retriever(query, k)`` returns passages; callers inject a checkpointer."""
+def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, checkpointer: Any = None,
+                user_retriever: Retriever | None = None):
+    """Compile the interview graph. ``retriever(query, k)`` returns passages; ``user_retriever(query, k)`` returns
+    passages of the user's own documents only (they always get a say); callers inject a checkpointer."""
     brain = brain or OfflineBrain()
     if retriever is None:
         from knowledge import Library
 
-        retriever = Library().search
+        library = Library()
+        retriever, user_retriever = library.search, user_retriever or library.search_user
 
     def understand(state: InterviewState) -> dict:
         text = _last_user_text(state)
@@ -475,12 +478,15 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
 
     def _grounded(profile: Profile) -> Recommendation:
         passages: dict[str, list[Passage]] = {}
+        users: dict[str, list[Passage]] = {}
         for rule_id, query in evidence_queries(profile).items():
             rule = RULES_BY_ID[rule_id]
             found = retriever(query, 8)
             preferred = sorted(found, key=lambda p: (p.source_id not in rule.sources,))  # stable: keeps rank order
             passages[rule_id] = preferred[:2]
-        return decide(profile, passages)
+            if user_retriever is not None:  # the user's own documents always get a say when they disagree
+                users[rule_id] = user_retriever(query, 1)
+        return decide(profile, passages, users)
 
     def recommend(state: InterviewState) -> dict:
         profile = _profile(state)

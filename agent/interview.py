@@ -110,7 +110,8 @@ class Interview:
         if checkpointer is None:
             checkpointer, reader_saver = self._open_store()
         self.checkpointer = checkpointer
-        self.graph = build_graph(brain=self.brain, retriever=self.library.search, checkpointer=checkpointer)
+        self.graph = build_graph(brain=self.brain, retriever=self.library.search, checkpointer=checkpointer,
+                                 user_retriever=self.library.search_user)
         self.reader = (build_graph(brain=self.brain, retriever=self.library.search, checkpointer=reader_saver)
                        if reader_saver is not None else self.graph)
 

@@ -1,4 +1,5 @@
-"""python -m evals [--scenarios DIR] [--json PATH] [--brain offline|claude] | --retrieval"""
+"""python -m evals [--scenarios DIR] [--json PATH] [--brain offline|claude] | --retrieval |
+--understanding [--show-heldout] [--brain offline|claude]"""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true", help="print only failing scenarios and the summary")
     p.add_argument("--retrieval", action="store_true", help="measure retrieval quality instead")
     p.add_argument("--verbose", action="store_true", help="with --retrieval: list the queries that miss")
+    p.add_argument("--understanding", action="store_true", help="measure how single messages are read instead")
+    p.add_argument("--show-heldout", action="store_true", help="with --understanding: list held-out failures too")
     p.add_argument("--brain", choices=["offline", "claude"], default="offline",
                    help="claude: replay against the real Claude API (needs ANTHROPIC_API_KEY; costs money)")
     args = p.parse_args(argv)
@@ -21,8 +24,6 @@ def main(argv: list[str] | None = None) -> int:
         from evals.retrieval import run
 
         return run(verbose=args.verbose)
-    from evals.runner import SCENARIO_DIR, run
-
     brain = None
     if args.brain == "claude":
         from agent.brains import choose_brain
@@ -33,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         brain, said = choose_brain("claude")
         print(*said, sep="\n")
+    if args.understanding:
+        from evals.understanding import run as run_understanding
+
+        return run_understanding(brain=brain, show_heldout=args.show_heldout)
+    from evals.runner import SCENARIO_DIR, run
 
     folder = args.scenarios or SCENARIO_DIR
     if not folder.is_dir():

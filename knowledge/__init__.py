@@ -21,6 +21,10 @@ class Library:
     def search(self, query: str, k: int = 5) -> list[Passage]:
         return self.index.search(query, k)
 
+    def search_user(self, query: str, k: int = 3) -> list[Passage]:
+        """Only the user's own documents."""
+        return self.index.search_user(query, k)
+
     def get(self, chunk_id: str) -> Passage | None:
         return self.index.get(chunk_id)
 

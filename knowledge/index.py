@@ -307,6 +307,19 @@ class Index:
             ranked = rrf_fuse([ranked, dense])
         return self._passages(conn, ranked[:k])
 
+    def search_user(self, query: str, k: int = 3) -> list[Passage]:
+        """BM25 over the user's own documents only, so they are heard even when built-in notes outrank them."""
+        conn = self.ensure()
+        match = fts_query(query)
+        if match is None:
+            return []
+        rows = conn.execute(
+            f"SELECT rowid, bm25(chunks, {_BM25_WEIGHTS}) AS s FROM chunks WHERE chunks MATCH ? AND source_id IN "
+            "(SELECT id FROM sources WHERE kind = 'user') ORDER BY s LIMIT ?",
+            (match, k),
+        ).fetchall()
+        return self._passages(conn, [(rowid, -score) for rowid, score in rows])
+
     def search_bm25(self, query: str, k: int = 5) -> list[Passage]:
         conn = self.ensure()
         return self._passages(conn, self._bm25(conn, query, k))

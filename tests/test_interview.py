@@ -97,17 +97,24 @@ def test_a_correction_replaces_the_fact_and_is_acknowledged(iv):
     assert "updated" in snap.messages[-1].text and "5,000" in snap.messages[-1].text
 
 
-def test_what_if_after_the_recommendation_reruns_the_engine(iv):
+def test_a_what_if_is_shown_beside_the_stated_facts_and_adopted_on_request(iv):
     snap = iv.start("Our assistant writes replies in our brand voice; it's a behaviour problem.")
     snap = answer_until_recommendation(iv, snap, {
         "freshness": "it barely changes", "budget": "about a second, 100k requests a month",
         "examples": "about 40", "need": "behaviour",
     }, fallback="no")
-    before = snap.recommendation.strategy
+    before = snap.recommendation
     snap = iv.send(snap.thread_id, "What if we had 5,000 examples, and the prompt keeps drifting?")
-    after = snap.recommendation
-    assert snap.profile.examples.value == 5000
-    assert after.strategy != before and "changes the answer" in snap.messages[-1].text
+    assert snap.profile.examples.value == 40, "a what-if leaves the stated facts alone"
+    assert snap.recommendation == before
+    assert snap.hypothesis.facts["examples"].value == 5000
+    assert snap.hypothesis.recommendation.strategy != before.strategy
+    assert snap.messages[-1].kind == "whatif" and "changes the answer" in snap.messages[-1].text
+    snap = iv.send(snap.thread_id, "ok, go with that")
+    assert snap.profile.examples.value == 5000 and snap.profile.ceiling.value == "drift"
+    assert snap.recommendation.strategy != before.strategy and snap.hypothesis is None
+    snap = iv.send(snap.thread_id, "actually we only have 300 examples")  # a correction is stated at once
+    assert snap.profile.examples.value == 300
 
 
 def test_follow_up_questions_are_answered_from_the_knowledge_base(iv):
@@ -133,7 +140,9 @@ def test_done_before_the_end_recommends_with_assumptions_and_done_after_finishes
     snap = iv.send(snap.thread_id, "bye")
     assert snap.done and "saved" in snap.messages[-1].text
     snap = iv.send(snap.thread_id, "what if it changes daily?")  # a finished thread can carry on
-    assert snap.profile.freshness.value == "daily" and not snap.done
+    assert snap.hypothesis.facts["freshness"].value == "daily" and not snap.done
+    snap = iv.send(snap.thread_id, "actually it does change daily")
+    assert snap.profile.freshness.value == "daily"
 
 
 def test_bad_input_is_cleaned_or_refused_without_losing_the_thread(iv):
@@ -267,3 +276,19 @@ def test_a_counted_size_given_under_another_question_updates_an_earlier_answer(i
     snap = iv.send(snap.thread_id, "sorry, it's about 3000 articles")  # not the question asked, but a count
     assert snap.profile.corpus.value == "large"
     assert "too large for a prompt (updated from small" in " ".join(m.text for m in snap.messages[-2:])
+
+
+def test_a_user_document_that_says_otherwise_is_shown_as_such_not_as_support(iv, tmp_path):
+    doc = tmp_path / "platform-policy.md"
+    doc.write_text("# Platform policy\n\n## Retrieval\n\nWe will not run a retrieval pipeline or a vector store "
+                   "for this product: RAG is ruled out by the platform team.\n", encoding="utf-8")
+    iv.library.add([doc])
+    snap = answer_until_recommendation(iv, iv.start(), ANSWERS)
+    rec = snap.recommendation
+    assert rec.strategy == "rag"
+    assert rec.contradictions, "the document that rules out retrieval is listed"
+    against = {c.passage for c in rec.contradictions}
+    assert all(rec.passages[n - 1].kind == "user" for n in against)
+    for reason in rec.rationale:
+        assert not against & set(reason.citations), "never cited as support"
+    assert "says otherwise" in snap.messages[-1].text

@@ -1,0 +1,646 @@
+"""Lexicons: the phrases that carry each categorical fact (need, goal, freshness, cost, ceiling, citations,
+permissions, privacy, stage, priority) and the intents. Domain knowledge, ours; every pattern is a bounded
+alternation of literals (no nested unbounded repetition), so each runs in linear time.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ------------------------------------------------------------------------------------------ lexicons
+# Strong words count 2, weak ones 1: "based on our moderation policy" should not outweigh "classification".
+_KNOWLEDGE = re.compile(
+    r"\b(docs?|documentation|documents|knowledge( base)?|kb|wiki|faqs?|catalog(ue)?s?|manuals?|handbooks?|"
+    r"answer (questions|qs)|questions about|look(ing)? up|quote from|pricing sheet|price list|rate card|lookups?|contracts|regulations|research papers|articles|"
+    r"inventory|internal data|q ?& ?a|know about|knows? our|help ?cent(er|re)|runbooks?|case law|filings)\b")
+_KNOWLEDGE_WEAK = re.compile(
+    r"\b(document|polic(y|ies)|product (info|information|data|details)|facts?|specs|specifications|our data|"
+    r"information|guidelines|records|article|contract)\b")
+_BEHAVIOUR = re.compile(
+    r"\b(tone|voice|style|styles|format|formats|formatting|json|schema|structured output|templates?|classify|"
+    r"classif\w*|categori[sz]\w*|route|routing|triage|intents?|extract\w*|pars(e|ing)|entities|rewrite|"
+    r"write like|sound like|brand|persona|sql|code generation|dsl|behaviou?r|moderat\w*|sentiment|spam|"
+    r"tag(ging|s|ged)?)\b")
+_BEHAVIOUR_WEAK = re.compile(
+    r"\b(fields|consistent(ly)?|convert\w*|transform\w*|skill|reasoning pattern|summari[sz]\w* in|"
+    r"label(l)?ing each|template)\b")
+_GOALS = [
+    ("classification", re.compile(r"\b(classif\w*|categori[sz]\w*|rout(e|ing)|triage|intents?|spam|sentiment|tag(ging)? )")),
+    ("extraction", re.compile(r"\b(extract\w*|pars(e|ing)|fields|entities|structured (output|data)|json|convert\w*|"
+                              r"\d+-field|fixed (structure|schema|format|template)|fill (a|the|our) (form|template|"
+                              r"structure|schema)|"
+                              r"transform\w*|sql|invoices?)\b")),
+    ("style", re.compile(r"\b(tone|voice|style|brand|persona|writing style|copy ?writing|marketing copy)\b")),
+    ("major", re.compile(r"\b(domain[- ]specific reasoning|medical coding|legal analysis|reasoning patterns?|"
+                         r"new skill|major behaviou?r)\b")),
+    ("qa", re.compile(r"\b(answer(s|ing)? (\w+ )?(questions|qs)|q ?& ?a|support (bot|assistant|agent)|chat ?bot|assistant over|"
+                      r"questions about)\b")),
+]
+_FRESHNESS = [
+    ("realtime", r"\breal[- ]?time (data|updates|information|prices|pricing|inventory|stock)|in real[- ]?time|every (few )?"
+                 r"(minutes?|seconds?|hours?)|\bhourly\b|constantly|continuously|all the time|by the minute|"
+                 r"intraday|\blive (data|prices|inventory|feeds?)"),
+    ("daily", r"\bdaily\b|most days|every day or so|every (single )?day|each day|every morning|every night|nightly|every few days|"
+              r"(several|multiple|a few) times a week|every 2 days|every couple of days"),
+    ("weekly", r"\bweekly\b|most weeks|every week or so|every (other |few |couple of )?weeks?|each week|once a week|\bbiweekly\b|fortnightly|every sprint|"
+               r"every 1 week|every 2 weeks|twice a month"),
+    ("monthly", r"\bmonthly\b|every (few |couple of |other )?months?|each month|once a month|quarterly|"
+                r"every quarter|a few times a year"),
+    ("yearly", r"\byearly\b|annually|every year|once a year|twice a year|every 2 years"),
+    ("static", r"\brarely\b|barely (ever )?chang|hardly (ever )?chang|hardly ever|\bseldom\b|almost never|"
+               r"never chang|(doesn't|does not|don't|do not|won't|will not) (really )?change|\bstatic\b|\bstable\b|"
+               r"\bfixed\b|frozen|set in stone|unchanging|pretty much the same|historical|not often|not much|"
+               r"very little|(rarely|seldom) updated|for (years|a year|(?<!\d)\d+ years)|(hasn't|haven't|has not|have not) "
+               r"changed|same for (years|a year)|locked"),
+]
+_CHANGE_CONTEXT = re.compile(r"chang|updat|refresh|revis|edit|publish|add(ed)?|new|rotate|evolv|stale|"
+                             r"release|ship|moves?|data|docs?|document|prices?|catalog|polic|content|info|"
+                             r"knowledge|rules|taxonom|inventory|schedule|menu|rates|intents|labels|categor|classes|tags|"
+                             r"fields|schema|format|voice|style|guide|queues")
+_VOLUME_NOUN = r"(requests?|queries|query|calls?|messages?|conversations?|chats?|tickets?|emails?|transactions?|" \
+               r"questions?|lookups?|searches|runs?|invocations?|req|reqs|interactions?|sessions?|documents? " \
+               r"processed|predictions?|classifications?|users?|customers?|items?)"
+_PER = {"second": 2_592_000, "sec": 2_592_000, "minute": 43_200, "min": 43_200, "hour": 720, "day": 30,
+        "daily": 30, "week": 4.3, "weekly": 4.3, "month": 1, "monthly": 1, "mo": 1, "year": 1 / 12,
+        "yearly": 1 / 12, "annually": 1 / 12}
+_PER_RE = r"(?:a|an|per|each|every|/|a single)\s*(second|sec|minute|min|hour|day|week|month|mo|year)\b|\b(daily|weekly|monthly|yearly|annually)\b"
+_EXAMPLE_NOUN = re.compile(r"\b(examples?|pairs?|labell?ed|samples?|annotat\w*|training (data|examples|rows)|"
+                           r"demonstrations?|gold|input[- ]output|rows|transcripts|graded|approved|verified|curated|"
+                           r"reviewed|hand[- ]?written|human[- ]written|corrected|paired with|each with)\b")
+_CORPUS_NOUN = re.compile(r"\b(docs?|documents?|pages?|articles?|files?|pdfs?|manuals?|entries|faqs?|polic(y|ies)|"
+                          r"tokens|words|gb|mb|tb|records|books?|papers?|wiki pages|kb articles|items|products|skus)\b")
+_TOKENS_PER = {"page": 500, "pages": 500, "doc": 2000, "docs": 2000, "document": 2000, "documents": 2000,
+               "article": 1500, "articles": 1500, "file": 2000, "files": 2000, "pdf": 5000, "pdfs": 5000,
+               "manual": 30_000, "manuals": 30_000, "entries": 200, "faq": 300, "faqs": 300, "policy": 1000,
+               "policies": 1000, "tokens": 1, "words": 1.3, "gb": 250_000_000, "mb": 250_000, "tb": 2.5e11,
+               "records": 200, "book": 100_000, "books": 100_000, "paper": 8000, "papers": 8000,
+               "wiki pages": 800, "kb articles": 1500, "items": 200, "products": 300, "skus": 100}
+SMALL_CORPUS_TOKENS = 5_000  # seed 003: knowledge under ~5,000 tokens fits in the system prompt
+
+_COST_HIGH = re.compile(
+    r"cost (really )?(matters|is (a |the )?(big |main |real |major )?(concern|issue|priority|constraint|problem))|"
+    r"costs? matters?|tight budget|budget is (?:very |really |pretty |quite )?(?:tight|limited|small|modest)|(?:needs? to|has to|must|should) be cheap|keep it cheap|"
+    r"cheap(?:er)? is (?:the priority|better|key)|as cheap as possible|cheapest|too expensive|"
+    r"(?:bill|cost|costs|price|spend)\b.{0,20}\b(?:killing|eating|hurting|too high|painful|a problem)|"
+    r"(?:something|much|a lot|far) cheaper|want (?:it|that|the bill|costs?) (?:lower|down)|"
+    r"(?:bring|get|keep) (?:it|that|the bill|costs?|spend) down|(?:reduce|cut|lower) (?:the |our )?(?:cost|bill|spend)|"
+    r",\s*(?:but\s)?(?:the )?(?:cost|bill|price|money) (?:is|does)\W*$|"
+    r"cost[- ]sensitive|every (cent|penny)|keep costs? (down|low)|low budget|limited budget|small budget|"
+    r"can't afford|cannot afford|margins?|cost is key|cost-conscious|on a budget|budget matters|pricey|"
+    r"watch(ing)? (the |our )?(spend|costs?)|bill matters|money matters|costs? (a lot|too much)")
+_COST_LOW = re.compile(
+    r"cost (doesn't|does not|isn't|is not|won't be) (really )?(matter|a concern|an issue|a problem)|money is no object|"
+    r"budget (is not|isn't) (an issue|a concern|a problem)|not cost[- ]sensitive|cost is fine|plenty of budget|"
+    r"(don't|do not) care (much )?about (the )?cost|cost is secondary|cost is not a (concern|constraint)|"
+    r"budget is (generous|large|fine|not a constraint)|well funded|unlimited budget|no budget constraints?")
+_COST_MED = re.compile(r"\b(moderate(ly)?|reasonable|somewhat|medium) (budget|cost|cost-sensitive|sensitive)|"
+                       r"cost matters moderately|matters moderately|"
+                       r"cost matters a bit|cost matters somewhat|within reason")
+_COST_SOFT = re.compile(r"\bbut (?:it'?s |that'?s )?not (?:the )?(?:make or break|main (?:thing|concern|driver)|top "
+                       r"(?:concern|priority)|biggest|critical|everything|deal[- ]?breaker|end of the world)|"
+                       r"\bmoderately\b|a fair (?:amount|bit)|\bsomewhat\b|\ba bit\b|to some (?:extent|degree)|"
+                       r"not the top (?:concern|priority)|within reason")
+_CEILING = [
+    ("format", re.compile(r"(inconsistent|unreliable|broken|invalid|malformed|wrong) (format|formats|formatting|json|"
+                          r"schema|structure|output)|(json|schema|format|output)\b.{0,30}\b(malformed|invalid|broken)|breaks? the (json|schema|format)|(doesn't|does not|don't|won't) "
+                          r"(follow|stick to|respect) (the|our) (format|schema|template)|format (is |keeps )?"
+                          r"(inconsistent|drifting|breaking)|formats? (come|comes) out (inconsistent|wrong|different)|"
+                          r"gets? the (format|json|schema|structure|fields) wrong")),
+    ("drift", re.compile(r"(slides?|slips?|falls?|drifts?|goes|reverts?) back (into|to)|(keeps?|kept|keep on) drifting|\bdrifts?\b|drifting|off[- ]brand|sounds generic|generic tone|"
+                         r"(inconsistent|not consistent) (tone|voice|style|behaviou?r|results|outputs?|answers)|"
+                         r"inconsistent|(doesn't|does not|won't) (stay|keep) (in|on)|ignores? (the|our) instructions|"
+                         r"(prompt|prompting|prompts) (isn't|is not|aren't|are not|wasn't|weren't) (enough|working|"
+                         r"cutting it|reliable)|hit (a|the) (ceiling|wall)|constantly tweaking|keep tweaking|"
+                         r"edge cases keep")),
+    ("accuracy", re.compile(r"(accuracy|quality|precision|recall|f1|performance) (is |was |are )?(stuck|plateau\w*|"
+                            r"short|too low|not good enough|not there|below|capped|only)|\bstuck at \d|"
+                            r"(only|just) (gets?|reach(es)?|hits?) \d+ ?%|not accurate enough")),
+]
+_CEILING_TRIED = re.compile(r"tried (prompting|prompt engineering|few[- ]shot|prompts|a (long |big )?prompt|"
+                            r"chain of thought)|(we|we've|we have) (already )?(been )?prompt(ing|ed)")
+_CEILING_NONE = re.compile(
+    r"(prompts?|prompting|the model|it|quality|output|outputs|results) (already )?(works?|is working|does the job|"
+    r"works (fine|well|great)|is (fine|good|great|good enough)|are (fine|good|great|good enough)|are solid)|"
+    r"happy with the (quality|output|results)|quality is not the (issue|problem)|(?<!not )good enough|"
+    r"already (gets|does|handles|works)|"
+    r"(quality|accuracy) (is )?(fine|great|good|solid)|no quality (issues|problems)")
+_CITATIONS = re.compile(r"\b(cite|cites|citing|citations?|sources?|traceab\w*|audit\w*|verif\w*|provenance|"
+                        r"references?|footnotes?|show where|link(s)? (back )?to|link (the|each|every|back)|grounded|attribut\w*)\b")
+_PERMISSIONS = re.compile(r"\b(permissions?|access control|acls?|different (users|customers|teams|tenants|clients|"
+                          r"roles|people) (see|have|get|can see|access)|per[- ](user|customer|tenant|client|team)|"
+                          r"multi[- ]tenant|role[- ]based|rbac|only sees? (their|its) own|entitlements?|"
+                          r"their own (data|documents|accounts)|(user|customer)[- ]specific|can only see|"
+                          r"(matter|ethical|chinese|information) walls?|need[- ]to[- ]know|staffed on)\b")
+_PRIVACY_STRICT = re.compile(
+    r"on[- ]?prem\w*|on premises|self[- ]host\w*|our own (servers|infrastructure|infra|hardware|cloud|data ?cent(er|re)s?|"
+    r"gpus?|machines)|(data|eu|us) residency|residency|can't leave|cannot leave|can not leave|must not leave|mustn't "
+    r"leave|never leave|(must|has to|have to|needs? to) stay (in|on|within|inside)|stay(s)? on our|air[- ]?gapped|"
+    r"\bhipaa\b|regulated|classified|sovereign\w*|no (third[- ]party|external|cloud|outside) (apis?|vendors?|"
+    r"providers?|services)|not allowed to (send|share|upload)|can't send|cannot send|(never|not) (go|goes|leave) "
+    r"(to|outside)|in[- ]house only|within our (network|vpc|walls)|behind our firewall|offline only")
+_PRIVACY_STANDARD = re.compile(
+    r"(cloud|hosted|saas|vendor)( api| model| service)? (is |are )?(fine|ok|okay|acceptable|allowed)|(agreement|dpa|baa|contract) is (fine|ok|okay|enough)|"
+    r"vendor (is )?(fine|ok)|api (is )?(fine|ok|okay)|enterprise agreement|zero data retention|with an agreement|"
+    r"cloud with an agreement|under (an|a|our|the) (enterprise )?(agreement|dpa|contract|baa)|"
+    r"can go to (a|the) (cloud|hosted|vendor)")
+_PRIVACY_NONE = re.compile(r"no (special |particular )?(privacy |data )?(constraints?|concerns?|requirements?|issues?)|"
+                           r"public data|nothing (sensitive|confidential|private)|not (sensitive|confidential)|"
+                           r"open data|publicly available|(privacy|data) (isn't|is not) (a|an) (concern|issue)")
+_STAGE_PROTO = re.compile(r"prototyp\w*|proof[- ]of[- ]concept|\bpoc\b|\bmvp\b|hackathon|just (exploring|"
+                          r"experimenting|starting( out)?|testing|trying)|early (stage|days)|experiment(ing)?\b|"
+                          r"\bdemo\b|side project|figuring (it|things) out|(haven't|have not|not yet) (built|"
+                          r"shipped|launched)|still exploring|still validating|validating the idea")
+_STAGE_PROD = re.compile(r"in production|production (system|traffic|app|service)|already (live|shipped|launched)|"
+                         r"serving (customers|users)|live (product|system)|went live|at scale today")
+
+_YES = re.compile(r"^\s*(yes|yeah|yep|yup|ya|sure|definitely|absolutely|of course|correct|right|indeed|"
+                  r"affirmative|they do|it does|we do|they must|it must|must|y)\b")
+_NO = re.compile(r"^\s*(no(?! idea| clue)|nope|nah|not really|none|never|negative|not at all|neither|n)\b")
+_UNSURE = re.compile(r"not sure|unsure|no idea|(don't|do not|dont) know|dunno|\bidk\b|hard to say|can't say|"
+                     r"cannot say|not certain|no clue|(haven't|have not|not) (decided|measured|checked|thought)|"
+                     r"\btbd\b|^\s*(pass|skip|\?+)\s*$|who knows|unclear|no strong (view|opinion)|not yet known|"
+                     r"i'?m not the right person|depends")
+_DONE = re.compile(r"^\s*(bye|goodbye|quit|exit|done|that'?s all|that is all|nothing else|no more questions|"
+                   r"(thanks|thank you)[,!.]? (that'?s|that is) (it|all)|we'?re done|i'?m done|stop|end|"
+                   r"that'?s it|all good,? thanks|that'?s all i (know|have|can say)|that'?s everything|nothing more( to add)?|"
+                   r"no more|i have nothing (else|more)( to add)?)\W*$")
+_GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|yo|howdy)\W*$")
+_QUESTION_START = re.compile(r"^\s*(what|why|how|when|which|who|where|can|could|should|would|is|are|does|do|will|"
+                             r"explain|tell me)\b")
+_CORRECTION = re.compile(r"\b(actually|correction|i meant|i mean|scratch that|sorry,|let me correct|to correct|"
+                         r"on second thought|change that|i was wrong|not quite|rather|instead)\b")
+_ORDER = re.compile(r"ignore (all |your |the |previous |prior )*(rules|instructions|engine|analysis|logic|prompt)|"
+                    r"disregard|forget (your|the|all) (rules|instructions)|you (must|have to|should) (recommend|say|"
+                    r"pick|choose|answer)|just (recommend|say|pick|tell me)|override|system prompt|pretend|"
+                    r"jailbreak|act as|developer mode|(recommend|pick|choose) (fine[- ]?tuning|rag|prompting|"
+                    r"distillation) (no matter|regardless|whatever)")
+
+
+
+
+# ------------------------------------------------------------------------------------------ additions
+_CORRECTION_START = re.compile(r"^\W*(?:no|nope|nah|oops|whoops|wait|sorry)\b\W{0,3}(?:wait\W{0,3})?")
+_CORRECTION_WORDS = re.compile(r"\b(?:actually|i meant|i mean|make that|mistyped|mis-typed|typo|scratch that|"
+                               r"correction|not \d|more like|i was wrong|wrong,)\b")
+_CORRECTION = re.compile(r"\b(actually|correction|i meant|i mean|scratch that|sorry,|let me correct|to correct|"
+                         r"on second thought|change that|i was wrong|not quite|make that|mistyped|mis-typed|"
+                         r"typo|oops|no wait)\b")
+_WHATIF = re.compile(r"\bwhat if\b|\bwhat about if\b|^\W*and if\b|^\W*if we\b|^\W*(?:suppose|supposing|imagine|"
+                     r"hypothetically|say we|say the|say it|say our|let'?s say)\b|what then\W*$|"
+                     r"^\W*(?:(?:and|but|ok|so)\W+)?(?:at|with) (?:(?<!\d)\d+(?:\.\d+)?\s?x|twice|double|half|triple|ten times)\b|"
+                     r"\bwhat would (?:it|happen|change|the \w+ be)\b|"
+                     r"\bhow would (?:things|it|that|the recommendation|the answer|this) change\b|"
+                     r"\bwould (?:it|that|the answer|the recommendation) change if\b|\bin a world where\b|"
+                     r"\bwhat happens (?:if|when|at)\b")
+_ADOPT = re.compile(r"^\W*(?:(?:ok(?:ay)?|yes|yeah|great|good|sounds good|alright|right|fine)\W+)?(?:then\W+)?"
+                    r"(?:let'?s )?(?:go with (?:that|it|this|the what-if|that one)|let'?s do (?:that|it|this)|"
+                    r"do (?:that|it) then|adopt (?:that|it|this|the what-if)|use (?:that|this)(?: scenario| one| instead)?|"
+                    r"apply (?:that|it)|make (?:that|it) (?:so|official|the plan|real)|switch to (?:that|it)|"
+                    r"take (?:that|it)|keep (?:that|it)|that'?s (?:the plan|what we'?ll do)|lock (?:that|it) in)"
+                    r"(?:\W+(?:then|please|thanks))?\W*$")
+
+_ADOPT_IN = re.compile(r"\b(?:go with (?:that|it|this)|let'?s do (?:that|it|this)|adopt (?:that|it|this)|"
+                       r"use that (?:scenario|one|instead)|make (?:that|it) (?:official|the plan)|switch to that|"
+                       r"lock (?:that|it) in)\b")
+
+_FRESH_EXPLICIT = [
+    ("realtime", r"\bintraday\b|by the minute|every (?:few )?(?:minutes?|seconds?|hours?)\b|\bhourly\b|"
+                 r"\bin real[- ]?time\b|real[- ]?time (?:data|updates|information|prices|pricing|inventory|stock|feeds?)|"
+                 r"\blive (?:data|prices|inventory|feeds?)|several times a day|many times a day|multiple times a day"),
+    ("daily", r"\bdaily\b|most days|every day or so|every (?:single |business |working |week)?day\b|each (?:business |working )?day|"
+              r"every weekday|each weekday|every morning|every night|nightly|every few days|"
+              r"(?:several|multiple|a few|2|3|4|5|6|a couple of|couple of|a couple) (?:times|changes|updates) "
+              r"(?:a|per) week|(?<!\d)\d+ (?:changes|updates|edits) (?:a|per) week|every 2 days|every couple of days|"
+              r"within a day|once a day|a day or so|day to day"),
+    ("weekly", r"\bweekly\b|most weeks|every week or so|every (?:other |few |couple of )?weeks?\b|each week|once a week|\bbiweekly\b|fortnightly|"
+               r"every (?:2|two) weeks|each sprint|every sprint|twice a month|once or twice a month|"
+               r"(?:2|3|a couple of|a few) times a month|every 1 week"),
+    ("monthly", r"\bmonthly\b|every (?:few |couple of |other |2 |3 )?months?\b|each month|once a month|quarterly|"
+                r"every quarter|each quarter|a few times a year|several times a year|(?:2|3|4) times a year|"
+                r"once a quarter|every (?:release|season)"),
+    ("yearly", r"\byearly\b|annually|every year|each year|once a year|twice a year|every (?:2|two) years|"
+               r"once every few years|per year|an annual|(?:a few|a couple of|some|occasional|minor|small) (?:tweaks|"
+               r"changes|edits) (?:a|per) year|(?:1|2|3) (?:tweaks|changes|edits) (?:a|per) year"),
+]
+_FRESH_EXPLICIT_RE = [(v, re.compile(p)) for v, p in _FRESH_EXPLICIT]
+_FRESH_VAGUE = [
+    ("realtime", re.compile(r"\bconstantly\b|\bcontinuously\b|all the time|non-?stop|around the clock|"
+                            r"\bevery (?:second|minute)\b|real[- ]?time\b")),
+    ("static", re.compile(
+        r"\brarely\b|barely (?:ever )?chang|hardly (?:ever )?chang|hardly ever|\bseldom\b|almost never|never chang|"
+        r"(?:doesn't|does not|don't|do not|won't|will not) (?:really )?change|\bstatic\b|\bstable\b|\bfixed\b|"
+        r"frozen|set in stone|unchanging|pretty much the same|historical|not often|very little|"
+        r"(?:rarely|seldom) updated|(?:hasn't|haven't|has not|have not) changed|"
+        r"same for (?:years|a year)|\blocked\b|nothing (?:here |in it |there )?(?:goes stale|changes|gets updated)|"
+        r"never goes stale|doesn't go stale|^\W*never\b|basically never|set by (?:statute|law|regulation)|"
+        r"^\W*not much\b|(?:doesn't|does not) change much")),
+]
+_FRESH_LATER = re.compile(r"\b(?:but|in practice|realistically|really|actually|though|in reality|truthfully)\b")
+
+_CITE = re.compile(
+    r"\b(?:cite|cites|cited|citing|citations?|footnotes?|provenance|traceab\w*|attribut\w+ (?:to|the|each)|"
+    r"(?:show|list|include|give|link|name|return|display|with|add|need|want|require)s?\s(?:the\s|its\s|their\s|"
+    r"our\s|a\s|links? to\s(?:the\s)?)?(?:sources?|references?)(?!\s(?:documents?|docs|data|files|code|material|"
+    r"text|systems?|pdfs?))|sources? (?:must|should|need to|have to) be "
+    r"(?:shown|cited|listed|linked|given)|link(?:s|ing)? (?:back )?to (?:the )?(?:source|policy|clause|doc|document|"
+    r"article|page|section)|link (?:the|each|every) (?:source|policy|clause|doc|document|answer)|"
+    r"show where (?:it|the answer|answers) came from|where (?:the|an) answer came from|"
+    r"(?:users?|people|they|readers|agents|customers|reviewers|auditors) (?:can|could|must be able to|need to be "
+    r"able to|have to be able to|want to|should be able to) (?:check|verify|trace|see where)|"
+    r"(?:the )?(?:clause|section|source) (?:must|has to|needs to) be (?:cited|quoted|named|referenced)|"
+    r"(?:audit|compliance) (?:trail|requires? (?:the )?sources?)|grounded (?:in|with) (?:sources|citations))")
+_CITE_SKIP = re.compile(r"\bdata sources?\b|\bsources? of (?:truth|data)\b|open[- ]source|\bsourcing\b")
+
+_PRIORITY = [
+    ("quality", re.compile(
+        r"quality (?:is|comes) (?:everything|first|above all|king|paramount|non-negotiable|the (?:top |main |only )?"
+        r"priority|what matters)|(?:accuracy|quality|correctness) (?:matters )?more than (?:anything|cost|speed|price|"
+        r"latency)|(?:quality|accuracy|correctness) over (?:cost|speed|price|latency)|rather pay more|"
+        r"(?:correctness|accuracy) (?:is|comes) (?:everything|first|king|paramount|the (?:top |main )?priority)|"
+        r"(?:getting (?:it|the answers?|things) right|right answers?|correct answers?) (?:is|matters|counts) "
+        r"(?:far |much |a lot |way )?(?:more|most|everything)|can'?t afford (?:mistakes|errors|to be wrong|"
+        r"wrong answers)|(?:quality|accuracy) (?:is )?(?:the )?(?:top|number one|#1|first|main) priority|"
+        r"(?:quality|accuracy) above (?:all|everything|cost)|whatever it takes to be (?:right|accurate)")),
+    ("cost", re.compile(
+        r"cheap(?:est)? (?:option )?(?:is the priority|wins|first|above all)|cost (?:is|comes) first|"
+        r"(?:cost|price|budget) is the (?:top |main |number one |#1 )?priority|cheapest (?:option|thing) wins|"
+        r"minimi[sz]e cost above|cost above (?:all|everything)")),
+    ("speed", re.compile(
+        r"speed is (?:the )?(?:top |main |number one |#1 )?priority|(?:speed|latency) (?:is|comes) first|"
+        r"(?:speed|latency) above (?:all|everything)|fast(?:est)? (?:is|wins|above all)|"
+        r"(?:speed|latency) (?:matters )?more than (?:anything|quality|cost)")),
+]
+_CEILING_MORE = [
+    ("vendor", re.compile(
+        r"(?:vendor|provider|openai|anthropic|google|they|the api)\b.{0,40}\b(?:updated|changed|swapped|deprecated|"
+        r"replaced|retired|upgraded|silently changed) (?:the |their |its )?(?:underlying )?(?:model|version|api)|"
+        r"(?:hosted |vendor'?s? |provider'?s? |underlying )?model (?:got |was |gets )?(?:silently |quietly )?"
+        r"(?:updated|changed|swapped|deprecated|retired) (?:under us|on us|and|,|overnight)|"
+        r"after the (?:model|api|vendor|provider) (?:update|upgrade|change|swap)|"
+        r"prompts? (?:broke|stopped working|regressed) (?:when|after) (?:the )?(?:vendor|provider|model|api)|"
+        r"model (?:update|change|swap|version change) (?:broke|ruined|tanked|hurt)|can'?t pin (?:the|a|it)")),
+    ("retrieval", re.compile(
+        r"(?:retrieval|\brag\b|search|retriever|vector (?:search|db|store)|semantic search)\b.{0,80}?"
+        r"(?:only (?:handles?|works? for|answers?|copes? with|gets?|manages?) (?:the )?(?:simple|easy|basic|"
+        r"straightforward|single|one-hop)|fine for (?:the )?(?:simple|easy|basic) (?:questions|lookups|ones)|"
+        r"(?:misses|fails on|falls over on|breaks on|can'?t handle|struggles with|chokes on) (?:anything|questions|"
+        r"queries|the hard|the complex|multi)|can'?t (?:answer|handle|do) (?:questions|queries|anything) (?:that|which) "
+        r"(?:span|need|combine|require|cross|touch) (?:several|multiple|two|many|more than one)|"
+        r"complex (?:questions|queries) (?:still )?(?:fail|break|fall))|"
+        r"(?:simple|easy|basic) (?:questions|lookups|ones) (?:work|are fine)\b.{0,60}\b(?:but|yet)\b|"
+        r"(?:retrieval|\brag\b|search)\b.{0,40}\bfine for (?:simple |easy )?lookups\b")),
+    ("cost", re.compile(
+        r"too (?:expensive|costly|pricey) to (?:run|scale|serve|use|keep)|way too (?:expensive|costly|pricey)|"
+        r"(?:cost|price|bill|spend)\b.{0,50}\b(?:impossible|prohibitive|can'?t afford|rules? (?:it )?out|"
+        r"not viable|unsustainable|kills (?:it|us|the)|too high to)|costs? more than (?:the feature|it|we) "
+        r"(?:earns?|makes?|brings?|saves?)|can'?t afford to (?:run|keep|scale)|(?:cost|bill) is (?:killing|eating)|unit economics (?:don'?t|do not|doesn'?t|won'?t) work|"
+        r"(?:doesn'?t|don'?t|won'?t) pencil out|"
+        r"(?:accuracy|quality|it|results?|output) (?:is|are|works?) (?:great|fine|good|solid|excellent)\W{0,3} but "
+        r"(?:the )?(?:volume|cost|price|bill|scale)\b")),
+]
+_DIRECTIONS = [
+    ("examples", "more", re.compile(
+        r"(?:big|large|huge|massive|sizeable|sizable|decent|good|substantial|giant|enormous) (?:labell?ed |annotated )?"
+        r"(?:set|dataset|data set|pile|amount|number|collection|archive|history|corpus of examples|backlog)|"
+        r"(?:lots|loads|tons|plenty|heaps) of (?:labell?ed |annotated )?(?:examples|pairs|data|tickets|history)|"
+        r"years (?:and years )?of (?:resolved |labell?ed |historical |past )?(?:tickets|data|examples|history|logs)")),
+    ("examples", "less", re.compile(
+        r"not (?:many|much|a lot)|a small (?:pile|set|number|amount|batch)|very few|barely any|hardly any|"
+        r"only a (?:few|couple|handful)|a tiny (?:set|number|amount)")),
+    ("volume_month", "less", re.compile(
+        r"not (?:a lot of|much|many|a ton of|heavy|huge|high) (?:traffic|volume|requests|usage|load|calls|queries|use)|"
+        r"^\W*not much\b|\blow (?:volume|traffic|usage|load)|light (?:traffic|usage|load)|modest (?:volume|traffic|usage)|"
+        r"(?:volume|traffic|usage|load) is (?:modest|low|light|small|tiny)|internal tool|few requests|"
+        r"(?:handful|couple) of (?:users|requests|people)|small (?:volume|user base|audience)")),
+    ("volume_month", "more", re.compile(
+        r"(?:tons|lots|loads|heaps) of (?:requests|traffic|calls|queries|messages|usage|users)|"
+        r"heavy (?:traffic|usage|load|volume)|(?:high|huge|massive|large|big) (?:volume|traffic|scale|load)|"
+        r"(?:volume|traffic) is (?:high|huge|massive|large|big)|\bat scale\b")),
+    ("latency_ms", "less", re.compile(
+        r"(?:should|must|has to|needs to|need to) be (?:quick|fast|snappy|responsive)|quick (?:answers|responses|"
+        r"replies)|fast (?:answers|responses|replies)|\binteractive\b|\blow latency\b|latency matters")),
+]
+_SCALE_WORDS = re.compile(
+    r"\b(twice|double|doubled|doubling|triple|tripled|tripling|half|halved|halving|quadruple|ten times|10 times|"
+    r"100 times|a hundred times|(?<![\d.])(\d+(?:\.\d+)?)\s?(?:x|times))\s(?:the\s|our\s|as much\s|as many\s|more\s)?"
+    r"(?:current\s)?(\w+)")
+_SCALE_FIELD = {"volume": "volume_month", "traffic": "volume_month", "requests": "volume_month",
+                "load": "volume_month", "usage": "volume_month", "calls": "volume_month", "queries": "volume_month",
+                "users": "volume_month", "messages": "volume_month", "tickets": "volume_month",
+                "examples": "examples", "labelled": "examples", "labeled": "examples", "pairs": "examples",
+                "data": "examples", "training": "examples", "budget": "budget_usd", "spend": "budget_usd"}
+_SCALE_FACTOR = {"twice": 2, "double": 2, "doubled": 2, "doubling": 2, "triple": 3, "tripled": 3, "tripling": 3,
+                 "half": 0.5, "halved": 0.5, "halving": 0.5, "quadruple": 4, "ten times": 10, "10 times": 10,
+                 "100 times": 100, "a hundred times": 100}
+
+
+def scale_from_noun(r, noun: str, factor: float) -> None:
+    name = _SCALE_FIELD.get(noun)
+    if name and factor > 0:
+        r.scale[name] = float(factor)
+
+
+def read_scale(r, t: str) -> None:
+    for m in _SCALE_WORDS.finditer(t):
+        factor = float(m.group(2)) if m.group(2) else _SCALE_FACTOR.get(m.group(1))
+        name = _SCALE_FIELD.get(m.group(3))
+        if factor and name and name not in r.scale:
+            r.scale[name] = float(factor)
+    if re.search(r"\b(?:we )?doubled the (\w+)", t) and not r.scale:
+        name = _SCALE_FIELD.get(re.search(r"\bdoubled the (\w+)", t).group(1))
+        if name:
+            r.scale[name] = 2.0
+
+
+_NEGATOR = re.compile(r"\b(?:no|not|don't|dont|doesn't|doesnt|never|without|nor|neither|isn't|aren't|won't|"
+                      r"needn't|nobody|nothing|none|zero)\b|n't\b")
+
+
+def negated(t: str, start: int, span: int = 28) -> bool:
+    """A negator in the few words before ``start``, within the same clause part (a comma or 'but' ends it)."""
+    window = t[max(0, start - span):start]
+    cut = max(window.rfind(","), window.rfind(" but "), window.rfind(" just "), window.rfind(" only "))
+    if cut >= 0:
+        window = window[cut + 1:]
+    return bool(_NEGATOR.search(window))
+
+
+def read_clause(r, t: str, quote: str, pending: str | None) -> None:
+    """Categorical facts in one normalised clause ``t``; ``quote`` is the user's words."""
+    _freshness(r, t, quote, pending)
+    if pending in (None, "need") and not re.search(r"\bstyle, format or\b", t):  # the quick reply lists goals
+        for goal, pattern in _GOALS:
+            m = pattern.search(t)
+            if m and "goal" not in r.facts and not negated(t, m.start()):
+                r.set("goal", goal, quote)
+    if _COST_LOW.search(t) or re.search(r"rather pay more", t):
+        r.set("cost_sensitivity", "low", quote)
+    elif _COST_HIGH.search(t) and _COST_SOFT.search(t):
+        r.set("cost_sensitivity", "medium", quote)
+    elif _COST_HIGH.search(t):
+        r.set("cost_sensitivity", "high", quote)
+    elif _COST_MED.search(t):
+        r.set("cost_sensitivity", "medium", quote)
+    for value, pattern in _PRIORITY:
+        if pattern.search(t) and "priority" not in r.facts:
+            r.set("priority", value, quote)
+            if value == "cost" and "cost_sensitivity" not in r.facts:
+                r.set("cost_sensitivity", "high", quote)
+    _ceiling(r, t, quote)
+    m = _CITE.search(t)
+    if m and not _CITE_SKIP.search(t[max(0, m.start() - 12):m.end() + 12]):
+        post = re.match(r"\s?(?:are|is)?\s?(?:n't|not|never) (?:really )?(?:needed|required|necessary|a must|"
+                        r"important|a requirement|mandatory|expected)|\s?(?:aren't|isn't|are not|is not|won't be)\b",
+                        t[m.end():m.end() + 40])
+        r.set("citations", not (negated(t, m.start(), 40) or post), quote)
+    elif re.search(r"\b(?:citations?|cite|sources?)\b", t) and not _CITE_SKIP.search(t) and re.search(
+            r"\bno need\b|\bdon'?t need\b|\bnot (?:needed|required|necessary)\b|\baren'?t (?:needed|required)|"
+            r"\bnobody (?:checks|cares|looks)", t):
+        r.set("citations", False, quote)
+    m = _PERMISSIONS.search(t)
+    if m:
+        r.set("permissions", not negated(t, m.start(), 40), quote)
+    elif re.search(r"everyone sees the same|all users see the same|same (?:data|docs|content) for (?:everyone|all)|"
+                   r"no differences? between (?:users|people|teams)|see all (?:the )?\w+", t):
+        r.set("permissions", False, quote)
+    strict = _PRIVACY_STRICT.search(t)
+    cloud_ok = _PRIVACY_STANDARD.search(t) or re.search(r"(?:cloud|hosted|api)\b.{0,30}\b(?:is |are )?(?:fine|ok|okay)\b|"
+                                                         r"\b(?:is|are) approved\b|\bour own (?:azure |aws |gcp )?"
+                                                         r"(?:tenant|subscription|account)\b", t)
+    if strict and cloud_ok and re.fullmatch(r"(?:(?:data|eu|us) )?residency|regulated", strict.group(0)):
+        strict = None  # "cloud is ok under our agreement, with EU residency": a cloud API, kept in region
+    if strict and not re.search(
+            r"\b(?:no|not|don't|doesn't|does not|do not)\b (?:need|have) to stay|doesn't have to stay|"
+            r"(?:don't|doesn't|do not|does not) need to be (?:on[- ]?prem|self[- ]hosted)", t):
+        r.set("privacy", "strict", quote)
+    elif cloud_ok or re.search(r"doesn't have to stay|(?:no|not|don't|doesn't) (?:need|have) to stay", t):
+        r.set("privacy", "standard", quote)
+    elif _PRIVACY_NONE.search(t) or re.search(r"all public|public (?:material|info|information|docs|content)", t):
+        r.set("privacy", "none", quote)
+    if _STAGE_PROD2.search(t):
+        r.set("stage", "production", quote)
+    elif _STAGE_PROTO.search(t):
+        r.set("stage", "prototype", quote)
+    _corpus_words(r, t, quote, pending)
+    _directions(r, t, pending)
+    _latency_words(r, t, quote, pending)
+
+
+_STAGE_PROD2 = re.compile(
+    r"in production|in prod\b|production[- ](?:system|traffic|app|service|grade|ready)|already (?:live|shipped|"
+    r"launched)|serving (?:customers|users|clients)|live (?:product|system)|went live|gone live|we'?re live|"
+    r"at scale today|pilot (?:is |was )?(?:over|done|finished|ended|complete|wrapped)|(?:out of|after|past) "
+    r"(?:the )?pilot|pilot wrapped|(?:beta|trial) (?:is |has )?(?:wrapped|over|done|ended|finished)|now it ships|"
+    r"it ships|shipping (?:it )?to|launching to (?:everyone|all|customers)|rolling (?:it )?out (?:company[- ]wide|"
+    r"to (?:everyone|all|customers|every))|rolled out|in use (?:by|across)|(?:it'?s|has been) live|"
+    r"shipped (?:it )?to (?:all |our |every )?(?:customers|users|everyone|clients)|been running (?:since|for)|"
+    r"running in prod")
+
+
+_STRONG_CHANGE = re.compile(r"chang|updat|refresh|revis|stale|edit|publish|new version|rotat|evolv|moves?\b|"
+                            r"outdated|out of date")
+
+
+def _freshness(r, t: str, quote: str, pending: str | None) -> None:
+    if "freshness" in r.facts and r.facts["freshness"][2:] == ():
+        pass
+    context = pending == "freshness" or r.correction or _CHANGE_CONTEXT.search(t)
+    if not context:
+        return
+    if re.search(r"(?<!\d)\d+\s(?:\w+\s){0,2}(?:requests?|queries|calls|messages|tickets|emails|chats)\b", t):
+        return  # "10k requests a day" is volume, not freshness
+    found: list[tuple[int, str, bool]] = []
+    for value, pattern in _FRESH_EXPLICIT_RE:
+        for m in pattern.finditer(t):
+            found.append((m.start(), value, True))
+    for value, pattern in _FRESH_VAGUE:
+        m = pattern.search(t)
+        if m and (pending == "freshness" or _STRONG_CHANGE.search(t)):
+            found.append((m.start(), value, False))
+    if not found:
+        return
+    explicit = sorted(f for f in found if f[2] and not re.search(r"(?:\bnot|n't|rather than|instead of)\s$",
+                                                                   t[max(0, f[0] - 12):f[0]]))
+    if explicit:
+        later = _FRESH_LATER.search(t)
+        pick = explicit[0]
+        if later:
+            after = [f for f in explicit if f[0] > later.start()]
+            if after:
+                pick = after[0]
+        value = pick[1]
+    else:
+        value = sorted(found)[0][1]
+    prev = r.facts.get("freshness")
+    prev_explicit = getattr(r, "_fresh_explicit", False)
+    if prev is None or (explicit and (not prev_explicit or _FRESH_LATER.search(t) or r.correction)):
+        r.set("freshness", value, quote)  # an explicit bucket beats a vague word; the first bucket named stays
+        r._fresh_explicit = bool(explicit)
+
+
+def _ceiling(r, t: str, quote: str) -> None:
+    for kind, pattern in _CEILING_MORE:
+        if pattern.search(t):
+            r.set("ceiling", kind, quote)
+            return
+    if _CEILING_NONE.search(t) and not re.search(r"\b(but|except)\b", t):
+        r.set("ceiling", "none", quote)
+        return
+    for kind, pattern in _CEILING:
+        m = pattern.search(t)
+        if m:
+            r.set("ceiling", kind, quote)
+            return
+    if _CEILING_TRIED.search(t) and re.search(r"\b(but|not|isn't|doesn't|fails?|failing|struggl)", t):
+        r.set("ceiling", "accuracy", quote)
+
+
+def _corpus_words(r, t: str, quote: str, pending: str | None) -> None:
+    if "corpus" in r.facts:
+        return
+    if re.search(r"fits? (?:in|into) (?:a|the|one) (?:prompt|context|system prompt)|a (?:few|couple of) pages|"
+                 r"one[- ]pager|single page|short (?:list|document|faq|guide)|small (?:faq|document|set of (?:rules|"
+                 r"facts))|a page or two|handful of (?:facts|rules|pages)|few paragraphs|\b[1-3]-page\b|"
+                 r"short list of", t):
+        r.set("corpus", "small", quote)
+    elif re.search(r"too (?:big|large|much) (?:for|to fit)|(?:won't|doesn't|does not|wouldn't|will not|can't) fit|"
+                   r"more than (?:a|one|1|any) (?:prompt|context window) (?:can )?(?:hold|fit|take)|huge|massive|"
+                   r"entire (?:wiki|knowledge base|archive|intranet)|large (?:corpus|knowledge base|archive|collection)|"
+                   r"(?:lots|loads|tons|a lot|quite a lot|plenty|a mountain|mountains|piles?|heaps?|stacks?|a boatload|"
+                   r"a truckload|a ton) of (?:\w+ )?(?:docs|documents|content|pages|material|files|pdfs|articles|"
+                   r"manuals|reports|contracts)|"
+                   r"(?<!\d)\d{3,} (?:\w+ )?(?:docs|documents|pages|articles|files|pdfs|manuals|policies)"
+                   r"(?! ?(?:a|per|each|every|/) ?(?:day|week|month|year|hour))", t):
+        r.set("corpus", "large", quote)
+
+
+def _directions(r, t: str, pending: str | None) -> None:
+    for name, way, pattern in _DIRECTIONS:
+        if name in r.directions:
+            continue
+        if name == "examples" and pending != "examples" and not re.search(r"label|example|pairs|annotat", t):
+            continue
+        if name == "latency_ms" and pending != "budget" and not re.search(r"answer|respon|repl|latenc", t):
+            continue
+        if name == "volume_month" and way == "less" and pending != "budget" and not re.search(
+                r"traffic|volume|requests|usage|load|calls|queries|users", t):
+            continue
+        if pattern.search(t):
+            r.directions[name] = way
+
+
+def _latency_words(r, t: str, quote: str, pending: str | None) -> None:
+    if "latency_ms" in r.facts:
+        return
+    if re.search(r"\b(?:instant(?:ly|aneous)?|snappy|blazing|feel instant|real[- ]?time (?:chat|responses?|replies|"
+                 r"answers))\b", t):
+        r.set("latency_ms", 300, quote)
+    elif (pending == "budget" or re.search(r"latenc|respon|answer|repl|wait|speed|turnaround|results back|"
+                                           r"real[- ]?time", t)) and \
+            re.search(r"\b(?:batch|overnight|offline processing|async(?:hronous)?|no latency (?:requirement|constraint)s?|"
+                   r"latency (?:doesn't|does not|isn't|is not) (?:matter|a concern|an issue|important)|"
+                   r"not latency[- ]sensitive|can wait|minutes are fine|no rush|no hurry|not in a hurry|"
+                   r"not (?:urgent|time[- ]critical)|next day is fine|in the background|background (?:job|task|process)|"
+                   r"(?:speed|latency|response time) (?:doesn't|does not|isn't|is not|won't) (?:really )?(?:matter|"
+                   r"a concern|an issue|important))\b", t):
+        r.set("latency_ms", 60_000, quote)
+
+
+def read_message(r, t: str, quote: str, pending: str | None) -> None:
+    """Message-level readings: ceilings that span clauses, the need, answers relative to the pending question."""
+    if "ceiling" not in r.facts or r.facts["ceiling"][0] in ("accuracy", "drift", "none"):
+        for kind, pattern in _CEILING_MORE:
+            if pattern.search(t):
+                r.set("ceiling", kind, quote)
+                break
+    _need(r, t, quote, pending)
+    _relative_to_pending(r, t, quote, pending)
+    if r.facts.get("cost_sensitivity", ("",))[0] == "high" and _COST_SOFT.search(t) and \
+            r.facts.get("ceiling", ("",))[0] != "cost":
+        r.set("cost_sensitivity", "medium", r.facts["cost_sensitivity"][1])  # "matters, but not the main thing"
+
+
+def _need(r, low: str, text: str, pending: str | None) -> None:
+    explicit = re.search(r"(?:^\W*|\b(?:it'?s|it is|its|we need|mostly|mainly|primarily|really|a|more|definitely)\s+"
+                         r"(?:about\s+|a\s+)?)(both|knowledge|behaviou?r)\b", low)
+    if explicit and negated(low, explicit.start(1), 20):
+        explicit = None
+    if re.match(r"\W*both\b", low) or (re.search(r"\bboth\b", low) and pending == "need") or \
+            (explicit and explicit.group(1) == "both"):
+        r.set("need", "both", text)
+        r.explicit.add("need")
+        return
+    if explicit:
+        r.set("need", "knowledge" if explicit.group(1) == "knowledge" else "behaviour", text)
+        r.explicit.add("need")
+        return
+    if pending not in (None, "need"):
+        return  # word choice in an answer to another question is not a statement of the need
+    k = sum(2 for m in _KNOWLEDGE.finditer(low) if not negated(low, m.start())) + \
+        sum(1 for m in _KNOWLEDGE_WEAK.finditer(low) if not negated(low, m.start()))
+    b = sum(2 for m in _BEHAVIOUR.finditer(low) if not negated(low, m.start())) + \
+        sum(1 for m in _BEHAVIOUR_WEAK.finditer(low) if not negated(low, m.start()))
+    if re.search(r"\bknowledge:", low):
+        k += 6
+    if re.search(r"\bbehaviou?r:", low):
+        b += 6
+    no_knowledge = re.search(r"\bno (?:knowledge base|docs|documents|documentation|corpus|inside knowledge|internal "
+                             r"knowledge|domain knowledge|special knowledge)\b|not a knowledge (?:problem|thing)|"
+                             r"needs? no (?:\w+ )?knowledge|(?:don't|do not) want it to look (?:anything|things) up|"
+                             r"nothing to look up", low)
+    if no_knowledge:
+        k = 0
+        if pending == "need":
+            b = max(b, 2)
+    if k >= 2 and b >= 2 and max(k, b) <= 2 * min(k, b):
+        value = "both"
+    elif k > b:
+        value = "knowledge"
+    elif b > k:
+        value = "behaviour"
+    else:
+        return
+    r.set("need", value, text)
+
+
+def _relative_to_pending(r, low: str, raw: str, pending: str | None) -> None:
+    if _UNSURE.search(low) and not r.facts:
+        return
+    yes, no = bool(_YES.match(low)), bool(_NO.match(low))
+    if pending == "citations":
+        if no and "citations" not in r.facts:
+            r.set("citations", False, raw)
+            if re.search(r"\bneither\b", low) or re.fullmatch(r"\W*(?:no|nope|nah|no to both|not really)\W*", low):
+                r.set("permissions", False, raw)  # a bare "no" answers both halves of the question
+        elif yes and "citations" not in r.facts:
+            r.set("citations", True, raw)
+        if re.search(r"not (?:really )?(?:required|needed|necessary|a must|mandatory)|\boptional\b|nice[- ]to[- ]have|"
+                     r"would be nice", low) and "permissions" not in r.facts:
+            r.set("citations", False, raw)
+        if "citations" in r.facts and "permissions" not in r.facts and re.search(r"\bneither\b", low):
+            r.set("permissions", False, raw)
+    elif pending == "privacy" and "privacy" not in r.facts:
+        if yes:
+            r.set("privacy", "strict", raw)
+        elif no:
+            r.set("privacy", "standard", raw)
+    elif pending == "examples" and "examples" not in r.facts:
+        if no or re.search(r"\bnone\b|\bzero\b|\bnothing (?:labell?ed|yet|so far)\b|no (?:labell?ed |training )?"
+                           r"(?:data|examples|pairs)\b|no training pairs|(?:don't|do not) have any|nothing labell?ed|"
+                           r"not a single|no labels", low):
+            r.set("examples", 0, raw)
+            r.directions.pop("examples", None)
+    elif pending == "freshness" and "freshness" not in r.facts and no:
+        r.set("freshness", "static", raw)
+    elif pending == "corpus" and "corpus" not in r.facts:
+        if re.search(r"\b(?:small|tiny|short|little)\b|\bno (?:knowledge base|corpus|documents|docs|reference data)\b|"
+                     r"nothing to (?:look up|retrieve)|in the (?:request|prompt|input)\b|^\s*(?:none|no|n/a)\b|"
+                     r"^\W*not much\b", low):
+            r.set("corpus", "small", raw)
+        elif re.search(r"\b(?:large|big|lots|many|a lot|loads|tons)\b", low):
+            r.set("corpus", "large", raw)
+    elif pending == "need" and "need" not in r.facts:
+        if re.search(r"\bfacts?\b|\bknow\b|\bknowledge\b", low) and not re.search(r"\bno\b.{0,20}knowledge", low):
+            r.set("need", "knowledge", raw)
+        elif re.search(r"\b(?:behav\w*|style|format|skill|act)\b", low):
+            r.set("need", "behaviour", raw)

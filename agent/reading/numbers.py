@@ -1,0 +1,231 @@
+"""Numbers in a clause: words to digits, names that are not counts masked, then each figure scanned once.
+
+Generic part: ``text2num``'s ``alpha2digit`` turns spelled numbers into digits ("a hundred and twenty thousand",
+"fourty"). Ours: money words ("a couple grand"), vague magnitudes ("a few hundred", "thousands of"), ranges
+("between 2 and 5 thousand"), suffixes ("2k", "1.5M"), exponents ("1e9", "10^6") and signs, plus masking of
+model and product names, versions, dates, times and percentages, which are never counts.
+
+Ranges are read as their geometric middle, sqrt(low x high): teams give ranges on a log scale ("between 100 and
+10,000" means about 1,000), and for narrow ranges it is close to the plain middle (2 to 5 thousand -> 3,162).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from text_to_num import alpha2digit
+
+MAX_DIGITS = 18  # anything longer cannot be a sane count and could overflow a signed 64-bit int
+MAX_EXPONENT = 15
+
+# ------------------------------------------------------------------------------------------ words
+_SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_VAGUE_COUNT = {"a couple of": 2, "a couple": 2, "couple of": 2, "couple": 2, "a few": 3, "few": 3, "several": 5,
+                "a handful of": 5, "some": 3, "many": 5, "a dozen": 12}
+_VAGUE_RE = re.compile(
+    r"\b(a couple of|a couple|couple of|couple|a few|several|a handful of|some|many)\s+(hundred|thousand|million|billion|"
+    r"dozen)s?\b")
+_PLURAL_SCALES = [  # "tens of thousands of": a value the words support
+    (re.compile(r"\bhundreds of thousands(?: of)?\b"), "300000"), (re.compile(r"\btens of thousands(?: of)?\b"), "30000"),
+    (re.compile(r"\bhundreds of millions(?: of)?\b"), "300000000"), (re.compile(r"\btens of millions(?: of)?\b"), "30000000"),
+    (re.compile(r"\bhundreds(?: of)?\b"), "300"), (re.compile(r"\bthousands(?: of)?\b"), "3000"),
+    (re.compile(r"\bmillions(?: of)?\b"), "3000000"), (re.compile(r"\bbillions(?: of)?\b"), "3000000000"),
+    (re.compile(r"\bdozens(?: of)?\b"), "36"),
+]
+_HALF = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|\d+) and a half (million|thousand|billion|"
+                   r"hundred|seconds?|minutes?|hours?)\b")
+_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_MONEY_WORDS = [
+    (re.compile(r"\b(a couple of|a couple|couple of|a few|several)\s+(grand|k)\b"),
+     lambda m: f" ${_VAGUE_COUNT[m.group(1)] * 1000} "),
+    (re.compile(r"\ba grand\b"), lambda m: " $1000 "),
+]
+_FIXED = [
+    (re.compile(r"\bhalf a second\b"), "500 ms"), (re.compile(r"\b(?:a|one) second\b"), "1 sec"),
+    (re.compile(r"\bsub[- ]?second\b"), "under 1000 ms"), (re.compile(r"\bhalf a (million|billion|thousand)\b"),
+                                                        None),
+    (re.compile(r"\b(a|one) dozen\b"), "12"), (re.compile(r"\ba handful\b"), "5"),
+    (re.compile(r"\ba couple of seconds\b|\ba couple seconds\b"), "2 secs"),
+    (re.compile(r"\b(?:a few|few) seconds\b"), "3 secs"), (re.compile(r"\bseveral seconds\b"), "5 secs"),
+    (re.compile(r"\bseconds\b"), "secs"), (re.compile(r"(?<=\d)\s?second\b|(?<=\bper )second\b"), " sec"),
+]
+_PROTECT_ONE = re.compile(r"\bones\b|\bone\b(?!\s*(?:hundred|thousand|million|billion|point|and a half|or\s|to\s|[-\s]?(?:ms|seconds?)\b))")
+
+
+def _fixed(t: str) -> str:
+    for pattern, repl in _FIXED:
+        if repl is None:
+            t = pattern.sub(lambda m: str(_SCALE[m.group(m.lastindex)] // (2 if "half" in m.group(0) else 1)), t)
+        else:
+            t = pattern.sub(repl, t)
+    return t
+
+
+def words_to_digits(t: str) -> str:
+    """Lower-case text with spelled and vague numbers rewritten as digits; money words as "$N"."""
+    for pattern, repl in _MONEY_WORDS:
+        t = pattern.sub(repl, t)
+    t = _HALF.sub(lambda m: f"{_SMALL.get(m.group(1), m.group(1))}.5 {m.group(2)}", t)
+    t = _fixed(t)
+    t = _VAGUE_RE.sub(lambda m: str(int(_VAGUE_COUNT[m.group(1)] * (12 if m.group(2) == "dozen" else
+                                                                    _SCALE[m.group(2)]))), t)
+    for pattern, repl in _PLURAL_SCALES:
+        t = pattern.sub(repl, t)
+    t = _PROTECT_ONE.sub("onє", t)  # "no one", "one of them", "one prompt": not numbers
+    t = alpha2digit(t, "en", threshold=0).lower()  # it may capitalise a sentence start
+    t = re.sub(r"\bonє(?=s\b)|(?<=\bon)є(?=s\b)", "one", t).replace("onє", "one")
+    # "2 1000" (alpha2digit on "2 thousand"): one number
+    t = re.sub(r"(?<![\d.,])(\d+(?:\.\d+)?) (1000000000|1000000|1000|100)(?![\d,.])",
+               lambda m: _num_str(float(m.group(1)) * int(m.group(2))), t)
+    return t
+
+
+def _num_str(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:.6g}"
+
+
+# ------------------------------------------------------------------------------------------ masks
+_FAMILIES = (r"gpt|chatgpt|claude|llama|mistral|mixtral|gemma|gemini|phi|qwen|falcon|bert|roberta|distilbert|t5|"
+             r"flan|palm|command|sonnet|haiku|opus|deepseek|davinci|whisper|vicuna|codellama|starcoder|grok|"
+             r"python|java|node|postgres|postgresql|mysql|ubuntu|debian|ios|android|windows|macos|iso|soc|pci|"
+             r"react|django|tensorflow|pytorch|cuda|kafka|spark|elasticsearch|iphone|pixel|nvidia|bge|e5|ada|"
+             r"babbage|o1|o3|o4|r1|v\d+|version|release|model|gen|generation|series|tier|level|step|phase|stage|"
+             r"round|line|port|error|status|http|code|ticket|issue|pr|room|ext|top|page|chapter|section|rule|"
+             r"article|clause|form|schedule|appendix|table|figure|cve|rfc|sprint|iteration|week|day|quarter|"
+             r"no\.|number|#")
+_MODEL = re.compile(
+    rf"(?<![\w$])(?:{_FAMILIES})(?:[\s-]?(?:\d+(?:\.\d+)*[a-z]{{0,6}}|mini|turbo|pro|max|large|small|medium|base|"
+    rf"instruct|chat|sonnet|haiku|opus|flash|nano|lite|ultra|vision|coder|it|hf)(?![\w.]))+")
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
+           "apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_MASKS = [
+    re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d(?:[t ]\d\d:\d\d(?::\d\d)?)?\b"),  # ISO dates
+    re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d+/\d+\b"),  # dates, 24/7, 1/1
+    re.compile(rf"\b(?:{_MONTHS})\.? (?:\d{{1,2}}(?:st|nd|rd|th)?,? )?(?:19|20)\d\d\b|\b(?:{_MONTHS})\.? \d{{1,2}}"
+               r"(?:st|nd|rd|th)?\b"),
+    re.compile(r"\b(?:since|in|by|until|till|before|after|during|early|late|mid|end of|q[1-4])"
+               r"[\s-](?:19|20)\d\d\b(?!\s*(?:examples|pairs|docs|documents|requests|queries|calls|messages|rows))"),
+    re.compile(r"\b\d{1,2}:\d\d(?::\d\d)?(?:\s?[ap]m)?\b|\b\d{1,2}\s?[ap]\.?m\b\.?"),  # times of day
+    re.compile(r"\b\d+\.\d+\.\d+(?:\.\d+)*\b"),  # versions 1.2.3
+    re.compile(r"\b\d+(?:\.\d+)?\s?(?:b|bn)\s?(?:param\w*|models?|llms?)\b|\b\d+(?:\.\d+)?b\b(?=\s+(?:instruct|chat|base)\b)"),
+    re.compile(r"\b\d+(?:st|nd|rd|th)\b"),  # ordinals
+    re.compile(r"\b(?:f1|p50|p90|p95|p99|top[- ]\d+|k=\d+|@\d+)\b"),
+]
+_PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?(?:%|percent\b|pct\b|per cent\b)")
+
+
+def mask_names(t: str) -> str:
+    """Replace model and product names, versions, dates, times and percentages by words without digits."""
+    t = _MODEL.sub(" modelname ", t)
+    for pattern in _MASKS:
+        t = pattern.sub(" datum ", t)
+    return _PERCENT.sub(" pct ", t)
+
+
+# ------------------------------------------------------------------------------------------ scan
+@dataclass
+class Quantity:
+    value: float | None  # None when the figure was unreadable (too long, too large an exponent)
+    start: int
+    end: int
+    text: str
+    money: bool = False
+    negative: bool = False
+    approx: bool = False
+    refused: str = ""  # why it cannot be used
+
+
+_SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6, "b": 1e9,
+           "bn": 1e9, "billion": 1e9, "hundred": 1e2, "grand": 1e3}
+# One pattern, entered once per digit run (the look-behind forbids starting inside a run or a word).
+_NUMBER = re.compile(
+    r"(?<![\w.,$])(?P<neg>-\s?)?(?P<cur>\$\s?)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
+    r"(?:(?:e\+?|\s?(?:x|\*)\s?10\^)(?P<exp>-?\d+))?(?:\s?(?P<suf>k|mm|mn|mil|m|bn|b|thousand|million|billion|"
+    r"hundred|grand)(?![a-z]))?(?P<cur2>\s?(?:\$|usd\b|dollars?\b|bucks\b|eur\b|euros?\b|gbp\b|pounds?\b))?")
+_POWER = re.compile(r"(?<![\w.])10\s?\^\s?(?P<exp>-?\d+)")
+
+
+def _value(m: re.Match) -> tuple[float | None, str]:
+    digits = m.group("int").replace(",", "")
+    if len(digits) > MAX_DIGITS:
+        return None, "too_long"
+    value = float(int(digits))
+    if m.group("frac"):
+        value += float("0." + m.group("frac")[:6])
+    exp = m.group("exp")
+    if exp is not None:
+        if len(exp.lstrip("-")) > 3 or abs(int(exp)) > MAX_EXPONENT:
+            return None, "exponent"
+        value *= 10.0 ** int(exp)
+    suf = m.group("suf")
+    if suf:
+        value *= _SUFFIX[suf]
+    return value, ""
+
+
+def scan(t: str) -> list[Quantity]:
+    """Every figure in a normalised clause, with its sign, money marker and readability."""
+    out: list[Quantity] = []
+    for m in _POWER.finditer(t):  # "10^999": a power without a mantissa
+        exp = m.group("exp")
+        ok = len(exp.lstrip("-")) <= 3 and abs(int(exp)) <= MAX_EXPONENT
+        out.append(Quantity(10.0 ** int(exp) if ok else None, m.start(), m.end(), m.group(0),
+                            refused="" if ok else "exponent"))
+    taken = [(q.start, q.end) for q in out]
+    for m in _NUMBER.finditer(t):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        nxt = t[m.end():m.end() + 1]
+        if nxt.isalpha() and not m.group("suf") and not m.group("cur2"):
+            # digits glued to letters: a unit such as "300ms"/"10x" is kept, anything else is not a figure
+            unit = re.match(r"(ms|s|sec|secs|x|h|hrs?|min|mins)\b", t[m.end():m.end() + 5])
+            if not unit:
+                continue
+        value, why = _value(m)
+        neg = bool(m.group("neg")) and not re.search(r"\d\s?$", t[max(0, m.start() - 3):m.start()])
+        q = Quantity(value, m.start(), m.end(), m.group(0).strip(), money=bool(m.group("cur") or m.group("cur2")
+                     or m.group("suf") == "grand"), negative=neg, refused=why)
+        if neg and value is not None:
+            q.refused = "negative"
+        out.append(q)
+    out.sort(key=lambda q: q.start)
+    return _ranges(t, out)
+
+
+def _shared_scale(low: float, high: float) -> float:
+    """"between 2 and 5 thousand" reaches us as 2 and 5000: the scale of the second applies to the first."""
+    if high < 1000 or low <= 0 or high / low < 100:
+        return low
+    for scale in (1e9, 1e6, 1e3):
+        if high % scale == 0 and high / scale < 1000:
+            return low * scale if low < high / scale else low
+    return low
+
+
+def _ranges(t: str, qs: list[Quantity]) -> list[Quantity]:
+    """Join "2 and 5 thousand", "10-20k", "between 100 and 500" into one quantity (geometric middle)."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(qs):
+        a = qs[i]
+        if i + 1 < len(qs) and a.value is not None and qs[i + 1].value is not None and not a.refused \
+                and not qs[i + 1].refused:
+            b = qs[i + 1]
+            gap = t[a.end:b.start]
+            if re.fullmatch(r"\s?(?:and|to|-|or)\s?", gap):
+                low, high = _shared_scale(a.value, b.value), b.value
+                before = t[max(0, a.start - 9):a.start]
+                if 0 < low < high and high / low <= 1000 and (
+                        gap.strip() != "or" or high / low <= 10) and (gap.strip() != "and" or "between" in before):
+                    mid = math.sqrt(low * high)
+                    digits = len(str(int(mid)))
+                    mid = float(round(mid, -max(0, digits - 2)))  # two significant figures
+                    out.append(Quantity(mid, a.start, b.end, t[a.start:b.end], money=a.money or b.money,
+                                        approx=True))
+                    i += 2
+                    continue
+        out.append(a)
+        i += 1
+    return out

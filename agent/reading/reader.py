@@ -1,0 +1,443 @@
+"""The offline reading pipeline: one user message -> facts with quotes, intent, what-ifs, checks and refusals.
+
+    clean -> blank pasted noise -> clauses -> per clause: words to digits, names masked, figures scanned and
+    typed by the noun or unit next to them; phrases read with their negation -> message level: need,
+    answers relative to the pending question, bare numbers, corrections, what-ifs -> bounds.
+
+A bare number (no noun or unit next to it) fills only the pending topic; a figure next to an unknown noun fills
+nothing. Readings that are plausible but not certain go to ``confirm``; vague directional answers go to
+``directions``. Values out of bounds are refused with a sentence (``bounds.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from . import lexicon as L
+from .bounds import check
+from .numbers import Quantity, mask_names, scan, words_to_digits
+from .text import blank_noise, clauses, clean
+
+SMALL_CORPUS_TOKENS = 5_000  # knowledge under ~5,000 tokens fits in the system prompt
+
+# ------------------------------------------------------------------------------------------ nouns
+_W = r"(?:[a-z'/-]+\s){0,3}?"  # up to three words between a figure and its noun
+_PER = {"second": 2_592_000, "sec": 2_592_000, "minute": 43_200, "min": 43_200, "hour": 720, "hr": 720,
+        "day": 30, "business day": 21, "working day": 21, "weekday": 21, "week": 4.3, "month": 1, "mo": 1,
+        "quarter": 1 / 3, "year": 1 / 12, "yr": 1 / 12, "daily": 30, "nightly": 30, "weekly": 4.3, "monthly": 1,
+        "yearly": 1 / 12, "annually": 1 / 12}
+_RATE = re.compile(
+    rf"^\s?{_W}(?:a|an|per|each|every|/|a single|in a|in one)\s?(business day|working day|weekday|second|sec|"
+    rf"minute|min|hour|hr|day|week|month|mo|quarter|year|yr)s?\b|^\s?{_W}(daily|nightly|weekly|monthly|yearly|"
+    rf"annually)\b")
+_VOLUME = (r"requests?|reqs?|queries|query|calls?|api calls|messages?|msgs?|conversations?|convos?|chats?|tickets?|"
+           r"emails?|mails?|transactions?|questions?|lookups?|searches|invocations?|interactions?|sessions?|"
+           r"predictions?|classifications?|completions?|generations?|hits|letters?|invoices?|claims?|orders?|"
+           r"reviews?|replies|responses|submissions?|cases|contacts|inquiries|enquiries|runs|jobs|events|"
+           r"visits|posts|comments|notes|summaries|reports|forms|applications|calls|lines|alerts|listings|"
+           r"essays|documents|docs|pages|records|items|descriptions|drafts|translations|transcripts")
+_VOLUME_NOUN = re.compile(rf"^\s?{_W}(?:{_VOLUME})\b")
+_EXAMPLE_NOUN = re.compile(
+    rf"^\s?{_W}(?:examples?|pairs?|samples?|annotations?|demonstrations?|demos|labels|shots|training (?:data|rows|"
+    rf"examples|items)|input[- ]output|q&a pairs|gold|golden)\b")
+_EXAMPLE_ADJ = r"(?:labell?ed|annotated|graded|approved|verified|curated|reviewed|corrected|" \
+               r"(?:hand|human|expert|teacher|lawyer|agent|analyst|staff)[- ]?(?:labell?ed|written|checked|annotated|" \
+               r"curated|made|crafted|picked|reviewed|graded|tagged|verified)|gold|golden|checked|vetted|validated|" \
+               r"accepted|rated|scored|tagged|paired|edited)"
+_EXAMPLE_AFTER = re.compile(rf"^\s?(?:[a-z'/-]+\s){{0,2}}?{_EXAMPLE_ADJ}\b")
+_EXAMPLE_BEFORE = re.compile(
+    rf"(?:{_EXAMPLE_ADJ}|examples?|pairs|training (?:set|data)|labell?ed (?:set|data)|dataset)\W{{0,3}}(?:\w+\W+){{0,3}}"
+    rf"$")
+_CORPUS = {"page": 500, "pages": 500, "doc": 2000, "docs": 2000, "document": 2000, "documents": 2000,
+           "article": 1500, "articles": 1500, "file": 2000, "files": 2000, "pdf": 5000, "pdfs": 5000,
+           "manual": 30_000, "manuals": 30_000, "entries": 200, "faq": 300, "faqs": 300, "policy": 1000,
+           "policies": 1000, "tokens": 1, "words": 1.3, "gb": 250_000_000, "mb": 250_000, "tb": 2.5e11,
+           "records": 200, "book": 100_000, "books": 100_000, "paper": 8000, "papers": 8000, "contracts": 5000,
+           "filings": 10_000, "products": 300, "skus": 100, "items": 200, "wiki pages": 800, "kb articles": 1500,
+           "guides": 3000, "sops": 2000, "runbooks": 2000, "clauses": 300, "chapters": 5000, "slides": 100,
+           "spreadsheets": 3000, "sheets": 3000, "notes": 500, "transcripts": 5000, "reports": 4000}
+_CORPUS_NOUN = re.compile(r"^\s?-?(?:[a-z'/-]+\s){0,3}?(" + "|".join(sorted(_CORPUS, key=len, reverse=True)) + r")\b")
+_IGNORE_NOUN = re.compile(
+    r"^\s?-?(?:[a-z'/-]+\s){0,2}?(?:people|persons?|person|engineers?|devs?|developers?|agents?|users?|customers?|"
+    r"employees?|staff|analysts?|reps?|members?|seats?|lawyers?|nurses?|doctors?|clinicians?|teams?|humans?|"
+    r"annotators?|labell?ers?|reviewers?|moderators?|students?|patients?|clients?|stores?|branches?|offices?|"
+    r"regions?|countries?|languages?|locales?|markets?|classes|categories|intents?|queues?|buckets|fields?|columns?|"
+    r"tables?|steps?|models?|prompts?|tools?|versions?|topics?|apis?|services?|servers?|gpus?|replicas?|shards?|"
+    r"epochs?|retries|turns?|tenants?|departments?|brands?|products? lines?|sites?|apps?|channels?|partners?|"
+    r"vendors?|options?|strategies|layers?|rules?|templates?|schemas?|types?|kinds?|sources?|databases?|systems?|"
+    r"times?|x\b|changes?|updates?|edits?|releases?|cases?|tests?|questions? in (?:the|our) (?:test|eval)|chars?|characters?|lines?|digits?|"
+    r"points?|stars?|levels?|tiers?|slots?|cores?|nodes?|instances?)\b")
+_DURATION = re.compile(r"^\s?-?(?:days?|weeks?|months?|years?|quarters?|hours?|hrs?|sprints?|minutes?|mins?|"
+                       r"decades?)\b")
+_EACH_BEFORE = re.compile(r"\beach\b|\bper (?:person|agent|user|employee|head|rep|analyst)\b|\bapiece\b|"
+                          r"\bevery (?:agent|user|person|rep)\b")
+_IGNORE_FIRST = re.compile(r"^\s?-?(?:people|persons?|person|engineers?|agents?|users?|customers?|employees?|staff|"
+                           r"analysts?|members?|teams?|classes|categories|intents?|queues?|languages?|fields?|"
+                           r"models?|prompts?|times?|changes?|cases?|tests?|columns?|labels|tags|steps?|"
+                           r"languages?|regions?|queues?|buckets|tools?)\b")
+_TEST_BEFORE = re.compile(r"(?:test|eval|evaluation|benchmark|validation|held[- ]out|dev) ?(?:set|suite|harness|"
+                          r"sets)?\W{0,3}(?:of|has|with|contains|is|at)?\W{0,3}(?:about|around|roughly|~)?\s?$")
+_PEOPLE_BEFORE = re.compile(r"(?:team|staff|group|squad|headcount|crew|department|org) (?:of|is|has)\s(?:about |"
+                            r"around |roughly )?$")
+_MS = re.compile(r"^\s?(?:ms|msec|msecs|millis|milliseconds?)\b")
+_SEC = re.compile(r"^\s?(?:s|sec|secs|seconds?)\b")
+_MIN = re.compile(r"^\s?(?:min|mins|minutes?)\b")
+_LATENCY_CUE = re.compile(r"latenc|respon[sd]|answer|repl|come back|back in|turnaround|wait|within|under|"
+                          r"p9\d|sla|to load|round[- ]trip|time to first|ttft")
+_TARGET = re.compile(r"(?:under|below|within|less than|at most|max(?:imum)?|need|must|budget|target|sla|has to|"
+                     r"have to|should|tight|no more than|tops|up to|fine|ok|okay|acceptable)\W{1,3}(?:\w+\W+){0,2}$")
+_FILLER = re.compile(r"^\s?(?:or so|or more|or less|give or take|tops|max|at most|ish|-ish|maybe|roughly|i think|i guess|"
+                     r"so far|now|today|right now|total|in total|altogether|overall|currently|at the moment|or fewer|"
+                     r"plus|\+|tbh|honestly|i'd say|i would say|approx|approximately|at least|minimum|min|already|"
+                     r"of them|at best|not \d)?(?:\W|$)")
+_UNDER = re.compile(r"(?:under|below|less than|fewer than|not even|<)\s?$")
+_NOT_NUM = re.compile(r"(?:not|n't|instead of|rather than|from)\s(?:the\s)?$")
+_ONE_OFF = re.compile(r"\b(?:spent|spend on label\w*|one[- ]off|once|set ?up|upfront|up front|in total|so far|"
+                      r"project|training run|to train|to label|per (?:request|call|query|message|ticket|user|seat|"
+                      r"token|1k|1000|thousand|million)|a (?:request|call|query|message|ticket))\b")
+_MONEY_BEFORE = re.compile(r"(?:budget|spend|spending|afford|cap|capped|bill|cost|costs|pay|paying)\W{1,3}"
+                           r"(?:\w+\W+){0,3}$")
+_VOLUME_VERB = re.compile(r"\b(?:process|handle|receive|get|see|serve|generate|run|field|ingest|answer|send|"
+                          r"classify|route|tag|summari[sz]e|review|produce|write)\w{0,3}\s(?:about |around |roughly |"
+                          r"maybe |~|some |over |nearly )?$")
+_MONEY_TARGET = re.compile(r"(?:under|below|at most|max(?:imum)?|cap(?:ped)? at|limit(?:ed)? to|no more than|"
+                           r"budget(?: is| of)?|afford|target|down to|get it to|bring it to)\W{1,3}(?:\w+\W+){0,2}$")
+_MONEY_NOW = re.compile(r"\b(?:current(?:ly)?|run[- ]rate|right now|today|now|costs? us|we pay|we spend|we're paying|"
+                        r"we are paying|spending|would (?:be|cost)|will cost|at (?:\w+ )?prices)\b")
+_MONEY_CONTEXT = re.compile(r"\$|\bgrand\b|\bdollars?\b|\busd\b|\bbucks\b|\bbudget\b|\bspend|\bcost|\bprice|"
+                            r"\bbill\b|\bfinance\b")
+_RELATIVE_MONEY = re.compile(r"\b(?:a|one) (tenth|fifth|quarter|third|half) of (?:that|it|this|the current|what we pay)")
+_SCALE_AFTER = re.compile(r"^\s?(?:x|times)\b\s?(?:the\s|our\s|more\s)?(?:current\s)?(\w+)")
+
+
+_VOLUME_CUE = re.compile(r"traffic|volume|load|usage|throughput|scale|like|about|around|roughly|maybe|~|what if|grow|"
+                         r"suppose|imagine")
+
+
+@lru_cache(maxsize=256)
+def _has(pattern: re.Pattern, t: str) -> bool:
+    """Whole-clause cues, looked up once per clause rather than once per figure (keeps typing linear)."""
+    return pattern.search(t) is not None
+
+
+@dataclass
+class Typed:
+    q: Quantity
+    kind: str  # latency | volume | volume? | examples | corpus | money | bare | scale | ignore
+    value: float = 0.0
+    unit: str = ""
+    target: bool = False
+    negated: bool = False
+    field_hint: str = ""
+
+
+def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
+    after = t[q.end:q.end + 60]
+    before = t[max(0, q.start - 48):q.start]
+    value = q.value if q.value is not None else 0.0
+    negated = bool(_NOT_NUM.search(before[-14:]))
+    k = Typed(q, "ignore", value, negated=negated)
+    if m := _SCALE_AFTER.match(after):
+        k.kind, k.unit = "scale", m.group(1)
+        return k
+    if _MS.match(after):
+        k.kind, k.target = "latency", bool(_TARGET.search(before))
+        return k
+    if _SEC.match(after) and not _RATE.match(after[after.find(" ", 2):] if " " in after[2:] else ""):
+        k.kind, k.value, k.target = "latency", value * 1000, bool(_TARGET.search(before))
+        return k
+    if _MIN.match(after) and _has(_LATENCY_CUE, t):
+        k.kind, k.value, k.target = "latency", value * 60_000, bool(_TARGET.search(before))
+        return k
+    if q.money or _MONEY_BEFORE.search(before) and not _IGNORE_NOUN.match(after) and not _CORPUS_NOUN.match(after) \
+            and not _VOLUME_NOUN.match(after) and not _EXAMPLE_NOUN.match(after):
+        if _ONE_OFF.search(t[max(0, q.start - 40):q.end + 40]):
+            return k
+        rate = _RATE.match(after)
+        k.kind, k.value = "money", value * (_PER.get(_rate_unit(rate), 1) if rate else 1)
+        k.target = bool(_MONEY_TARGET.search(before))
+        k.field_hint = "current" if _MONEY_NOW.search(t[max(0, q.start - 40):q.end + 30]) and not k.target else ""
+        return k
+    if _has(_MONEY_CONTEXT, t) and _MONEY_TARGET.search(before) and not _VOLUME_NOUN.match(after) and \
+            not _CORPUS_NOUN.match(after) and not _EXAMPLE_NOUN.match(after) and not _MS.match(after) \
+            and not _SEC.match(after):
+        k.kind, k.target = "money", True  # "$50k today, finance said max 8k": the cap is money too
+        return k
+    if _PEOPLE_BEFORE.search(before) or _TEST_BEFORE.search(before) or _DURATION.match(after):
+        return k
+    rate = _RATE.match(after)
+    example = _EXAMPLE_NOUN.match(after) or _EXAMPLE_AFTER.match(after) or _EXAMPLE_BEFORE.search(before)
+    volume = _VOLUME_NOUN.match(after)
+    corpus = _CORPUS_NOUN.match(after)
+    ignore = _IGNORE_NOUN.match(after)
+    if _IGNORE_FIRST.match(after) and pending != "examples" and not _RATE.match(after) and not (
+            _EXAMPLE_AFTER.match(after) or _EXAMPLE_BEFORE.search(before)):
+        return k  # "25 fields from KYC documents": the noun right after the figure is what it counts
+    if pending == "examples" and not rate and not example and (volume or corpus) and not _IGNORE_FIRST.match(after):
+        example = forced = True  # a count given in answer to the examples question counts examples ("1,200 notes")
+    else:
+        forced = False
+    if example and not forced and value < 100 and pending != "examples" and re.match(
+            r"^\s?(?:[a-z'/-]+\s){0,2}?labels\b", after) and not _EXAMPLE_AFTER.match(after):
+        return k  # "30 risk labels": the label set, not labelled examples
+    if example and not rate and (forced or not (ignore and not _EXAMPLE_AFTER.match(after) and
+                                                not _EXAMPLE_NOUN.match(after))):
+        k.kind = "examples"
+        if pending == "examples" and _UNDER.search(before):
+            k.value = value / 2  # "under 100": call it 50
+        return k
+    if corpus and not rate and not (volume and volume.end() < corpus.end()) and not re.search(
+            r"prompt|instruction|context window", t[max(0, q.start - 30):q.end + 40]):
+        if value < 10 and pending != "corpus" and not re.search(
+                r"(?:have|has|got|our|across|over|from|in|of|with|is|are|just|only|about|around)\W{1,3}(?:\w+\W+){0,2}$",
+                before):
+            return k  # "needs two documents": a small count in passing is not the size of the knowledge
+        k.kind, k.unit = "corpus", corpus.group(1)
+        return k
+    if ignore and not volume:
+        return k
+    if volume or rate:
+        if rate:
+            if _EACH_BEFORE.search(before):
+                return k  # "each agent handles 40 chats a day": a per-person rate, not the total
+            k.kind, k.value = "volume", value * _PER.get(_rate_unit(rate), 1)
+            if not volume and pending != "budget" and "volume_month" not in recent and not _has(_VOLUME_CUE, t) \
+                    and not _VOLUME_VERB.search(before):
+                k.kind = "ignore"
+            return k
+        k.kind = "volume" if pending == "budget" else "volume?"
+        return k
+    if _FILLER.match(after):
+        k.kind = "bare"
+        if _UNDER.search(before):
+            k.value = value / 2
+        return k
+    return k
+
+
+def _rate_unit(m: re.Match | None) -> str:
+    if not m:
+        return "month"
+    return next((g for g in m.groups() if g), "month")
+
+
+# ------------------------------------------------------------------------------------------ result
+@dataclass
+class Reading:
+    facts: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    intent: str = "answer"
+    correction: bool = False
+    order: bool = False
+    explicit: set[str] = field(default_factory=set)
+    scale: dict[str, float] = field(default_factory=dict)
+    confirm: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    directions: dict[str, str] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
+
+    def set(self, name: str, value: Any, quote: str) -> None:
+        self.facts[name] = (value, quote.strip()[:200])
+
+    def ask(self, name: str, value: Any, quote: str) -> None:
+        self.confirm[name] = (value, quote.strip()[:200])
+
+
+@dataclass
+class Clause:
+    quote: str  # the user's words (noise blanked)
+    text: str  # lower case, numbers as digits, names masked
+    typed: list[Typed]
+
+
+_NUMERIC = ("examples", "volume_month", "budget_usd", "latency_ms")
+
+
+def _prepare(quote: str) -> str:
+    t = quote.lower()
+    t = re.sub(r"(?<=[a-z])/(?=[a-z])", " per ", t)
+    t = words_to_digits(t)
+    return " ".join(mask_names(t).split())
+
+
+def read(text: Any, pending: str | None = None, profile: Any = None, recent: list[str] | None = None) -> Reading:
+    r = Reading()
+    recent = list(recent or [])
+    raw = clean(text).strip()
+    low = raw.lower()
+    if not raw:
+        r.intent = "empty"
+        return r
+    if L._DONE.match(low):
+        r.intent = "done"
+        return r
+    if L._GREETING.match(low):
+        r.intent = "greeting"
+        return r
+    body, _noisy = blank_noise(raw)
+    body_low = " ".join(body.lower().split())
+    r.order = bool(L._ORDER.search(low))
+    r.correction = bool(L._CORRECTION.search(body_low)) or bool(
+        L._CORRECTION_START.match(body_low) and (pending is None or L._CORRECTION_WORDS.search(body_low)))
+    whatif = bool(L._WHATIF.search(body_low)) and not r.correction
+    if L._ADOPT.match(body_low) or (len(body_low) <= 160 and L._ADOPT_IN.search(body_low) and not whatif
+                                     and not body_low.rstrip().endswith("?")):
+        r.intent = "adopt"
+        return r
+
+    parts = [Clause(c, _prepare(c), []) for c in clauses(body)]
+    for c in parts:
+        c.typed = [_type(q, c.text, pending, recent) for q in scan(c.text)]
+    _quantities(r, parts, pending, recent, whatif, body_low)
+    for c in parts:
+        L.read_clause(r, c.text, c.quote, pending)
+    norm_all = _prepare(body)  # the whole message, joining words ("but") that the clause split dropped
+    L.read_message(r, norm_all, body.strip(), pending)
+    if whatif:
+        L.read_scale(r, norm_all)
+        for name in ("need", "goal"):  # word choice inside a hypothetical says nothing about the need
+            if name not in r.explicit:
+                r.facts.pop(name, None)
+    r.intent = _intent(r, raw, body_low, whatif)
+    for name in list(r.directions):
+        if name in r.facts or name in r.confirm:
+            del r.directions[name]  # a value said outright beats the direction
+    check(r)
+    return r
+
+
+def _intent(r: Reading, raw: str, low: str, whatif: bool) -> str:
+    if whatif and (r.facts or r.scale):
+        return "whatif"
+    if not r.facts and not r.confirm:
+        if L._UNSURE.search(low):
+            return "unsure"
+        if raw.endswith("?") or L._QUESTION_START.match(low):
+            return "question"
+    elif raw.endswith("?") and L._QUESTION_START.match(low):
+        return "question"  # a question that mentions facts in passing still wants an answer
+    return "answer"
+
+
+def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: list[str], whatif: bool,
+                low: str) -> None:
+    latency: list[tuple[Typed, str]] = []
+    bare: list[tuple[Typed, str]] = []
+    money: list[tuple[Typed, str]] = []
+    for c in parts:
+        kinds = [k for k in c.typed if k.kind != "ignore"]
+        # "2,000 examples, not 200": the negated figure goes when another of its kind remains
+        keep = [k for k in kinds if not (k.negated and any(o is not k and not o.negated for o in kinds))]
+        for k in keep:
+            if k.q.refused or k.q.value is None:
+                field_name = {"latency": "latency_ms", "volume": "volume_month", "volume?": "volume_month",
+                              "examples": "examples", "money": "budget_usd", "corpus": "corpus_tokens",
+                              "bare": _bare_field(pending, recent)}.get(k.kind)
+                r.refused.append(_refusal(field_name, k.q))
+                continue
+            if k.kind == "latency":
+                latency.append((k, c.quote))
+            elif k.kind == "volume" and "volume_month" not in r.facts:
+                r.set("volume_month", k.value, c.quote)
+                r.explicit.add("volume_month")
+            elif k.kind == "volume?" and "volume_month" not in r.facts:
+                r.ask("volume_month", k.value, c.quote)
+            elif k.kind == "examples" and "examples" not in r.facts:
+                r.set("examples", k.value, c.quote)
+                r.explicit.add("examples")
+            elif k.kind == "money":
+                money.append((k, c.quote))
+            elif k.kind == "corpus" and "corpus_tokens" not in r.facts:
+                tokens = k.value * _CORPUS.get(k.unit, 2000)
+                r.set("corpus_tokens", tokens, c.quote)
+                r.set("corpus", "small" if tokens <= SMALL_CORPUS_TOKENS else "large", c.quote)
+                r.explicit.add("corpus")
+            elif k.kind == "bare":
+                bare.append((k, c.quote))
+            elif k.kind == "scale" and whatif:
+                L.scale_from_noun(r, k.unit, k.value)
+    if latency:
+        k, quote = next((x for x in latency if x[0].target), latency[0])
+        r.set("latency_ms", k.value, quote)
+    if money:
+        _money(r, money, low)
+    named = _named_field(low) if r.correction else None
+    if named and bare:
+        k, quote = next((b for b in bare if not b[0].negated), bare[0])
+        if named not in r.facts:
+            r.set(named, k.value, quote)
+        return
+    if len(bare) == 1:
+        k, quote = bare[0]
+        name = _bare_field(pending, recent)
+        numbers_known = any(n in r.facts for n in _NUMERIC) or "corpus" in r.facts
+        if name == "examples" and not numbers_known:
+            r.set("examples", k.value, quote)
+        elif name == "corpus" and not numbers_known:
+            tokens = k.value * 2000
+            r.set("corpus_tokens", tokens, quote)
+            r.set("corpus", "small" if tokens <= SMALL_CORPUS_TOKENS else "large", quote)
+            r.explicit.add("corpus")
+        elif name == "budget" and not numbers_known:
+            r.ask("volume_month", k.value, quote)
+        elif name in ("volume_month", "examples_recent", "budget_usd") and not numbers_known:
+            real = "examples" if name == "examples_recent" else name
+            r.set(real, k.value, quote)
+            r.correction = True
+        elif name == "guess" and not numbers_known and (r.correction or L._CORRECTION_START.match(low)):
+            r.correction = True
+            r.ask("volume_month" if k.value >= 10_000 else "examples", k.value, quote)
+
+
+def _money(r: Reading, money: list[tuple[Typed, str]], low: str) -> None:
+    """The budget is the cap the user names; a current spend above it is a cost that rules out the approach."""
+    target = next((x for x in money if x[0].target), None)
+    current = next((x for x in money if x[0].field_hint == "current" and x is not target), None)
+    rel = _RELATIVE_MONEY.search(low)
+    if target is None and current is not None and rel:
+        share = {"tenth": 0.1, "fifth": 0.2, "quarter": 0.25, "third": 1 / 3, "half": 0.5}[rel.group(1)]
+        target = (Typed(current[0].q, "money", current[0].value * share, target=True), current[1])
+    k, quote = target or money[0]
+    r.set("budget_usd", k.value, quote)
+    if target is not None and current is not None and current[0].value > target[0].value * 1.5:
+        r.set("ceiling", "cost", current[1])  # what it costs today is well over what they can spend
+        r.facts.setdefault("cost_sensitivity", ("high", current[1]))
+
+
+_NAMED = [("examples", re.compile(r"\b(?:examples?|pairs|labell?ed|labels|annotations)\b")),
+          ("volume_month", re.compile(r"\b(?:volume|traffic|requests|chats|messages|queries|calls|tickets|usage)\b")),
+          ("budget_usd", re.compile(r"\b(?:budget|spend|dollars|grand)\b"))]
+
+
+def _named_field(low: str) -> str | None:
+    """The fact a correction names in words ("correction on the examples: it's 3,000")."""
+    hits = [name for name, pattern in _NAMED if pattern.search(low)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _bare_field(pending: str | None, recent: list[str]) -> str | None:
+    if pending in ("examples", "corpus", "budget"):
+        return pending
+    if pending is None:
+        for name in recent:
+            if name == "examples":
+                return "examples_recent"
+            if name in ("volume_month", "budget_usd"):
+                return name
+        return "guess"
+    return None
+
+
+_FIELD_WORDS = {"examples": "labelled examples", "volume_month": "requests a month", "budget_usd": "a monthly budget",
+                "latency_ms": "a latency target", "corpus_tokens": "a knowledge size", "budget": "requests a month",
+                "corpus": "a knowledge size", "examples_recent": "labelled examples", "guess": "that figure",
+                None: "that figure"}
+
+
+def _refusal(name: str | None, q: Quantity) -> str:
+    what = _FIELD_WORDS.get(name, "that figure")
+    shown = q.text if len(q.text) <= 24 else q.text[:20] + "…"
+    if q.refused == "negative":
+        return f"I read \"{shown}\" as negative, which can't be right for {what}, so I didn't record it."
+    return f"I couldn't use \"{shown}\" for {what}: the number is far too large to be real, so I didn't record it."

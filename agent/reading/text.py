@@ -1,0 +1,96 @@
+"""Text before reading: valid Unicode, bounded length, pasted noise blanked out, clauses.
+
+Every pattern here is linear on any input: no nested unbounded quantifiers, and each line is looked at once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_CHARS = 4000  # the message limit; the reader never looks past it
+
+_DASHES = str.maketrans({"\u2012": "-", "\u2013": "-", "\u2014": " - ", "\u2015": " - ", "\u2212": "-",
+                         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
+                         "\u2009": " ", "\u202f": " ", "\u00d7": "x"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: object) -> str:
+    """Valid Unicode (lone surrogates replaced), NFKC, plain quotes and dashes, no control characters,
+    at most ``MAX_CHARS`` characters."""
+    s = str(text if text is not None else "")[: MAX_CHARS * 2]
+    s = s.encode("utf-8", "replace").decode("utf-8", "replace")  # lone surrogates become "?"
+    s = unicodedata.normalize("NFKC", s).translate(_DASHES)
+    s = _CONTROL.sub(" ", s).replace("\r\n", "\n").replace("\r", "\n")
+    return s[:MAX_CHARS]
+
+
+# ------------------------------------------------------------------------------------------ noise
+# A line is pasted machine text (code, logs, stack traces, shell, JSON, SQL) when it starts like one or is
+# dense with code punctuation. Such lines are blanked so that no figure inside them becomes a fact.
+_NOISE_LINE = re.compile(
+    r"^\s*(?:traceback \(most recent call last\)|file \"[^\"\n]{0,300}\", line \d|at [\w$.]{1,200}\([\w$.]{0,200}"
+    r"(?::\d+)?\)|exception in thread|caused by:|\w{1,60}(?:error|exception): |\[?\d{4}-\d\d-\d\d[ t]\d\d:\d\d|"
+    r"\[?\d\d:\d\d(?::\d\d)?\]|(?:debug|info|warn|warning|error|fatal|trace)\b[ :\]]|[$#>] |>>> |#!|"
+    r"(?:export|import|from|def|class|return|for|while|if|elif|else|try|except|const|let|var|function|"
+    r"select|insert|update|delete|create|curl|pip|npm|docker|kubectl|git|python|sudo|cd|ls)\b[^\n]{0,400}"
+    r"[=(){}\[\];:*]|[{\[]\s*\"|\"[\w-]{1,60}\"\s*:|<\w{1,30}[ >/]|http/\d|[a-z]{1,30}-[a-z-]{1,40}: \S|"
+    r"[\w-]{1,40}(?:,[\w.-]{0,40}){2,}$)",
+    re.IGNORECASE)
+_CODE_CHARS = re.compile(r"[{}()\[\];=<>\\|_*/#@$^~`]")
+_FENCE = re.compile(r"```[^`]{0,4000}?```|```[^`]{0,4000}$", re.DOTALL)
+# Tokens that mix letters and digits in no reading of ours ("7f3a9", "aaaa1111bbbb", "k8s"); units such as
+# "2k", "1.5m", "300ms", "10x", "70b" and ordinals are kept.
+_MIXED = re.compile(r"(?<![\w.])(?=[\w.-]{0,80}\d)(?=[\w.-]{0,80}[a-z])[\w.-]{2,80}(?![\w.-])", re.IGNORECASE)
+_NUM_UNIT = (r"\d+(?:[.,]\d+)*(?:k|m|mm|mn|bn|b|ms|s|sec|secs|x|h|hrs?|min|mins|usd|st|nd|rd|th|pm|am|gb|mb|tb|kb|"
+             r"e[+]?\d+)?")
+_UNIT_TOKEN = re.compile(rf"[$€£]?{_NUM_UNIT}(?:-[$€£]?{_NUM_UNIT})?|\d+-[a-z]{{1,20}}", re.IGNORECASE)
+
+
+def _noisy(line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return False
+    if _NOISE_LINE.match(s):
+        return True
+    code = len(_CODE_CHARS.findall(s))
+    return len(s) >= 12 and code / len(s) > 0.12 and code >= 4
+
+
+def blank_noise(text: str) -> tuple[str, bool]:
+    """Blank code fences, machine-looking lines and letter-digit tokens; returns (text, whether noise was seen)."""
+    seen = False
+
+    def fence(m: re.Match) -> str:
+        nonlocal seen
+        seen = True
+        return " " * len(m.group(0))
+
+    text = _FENCE.sub(fence, text)
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _noisy(line):
+            lines[i] = ""
+            seen = True
+    text = "\n".join(lines)
+
+    def mixed(m: re.Match) -> str:
+        nonlocal seen
+        tok = m.group(0)
+        if _UNIT_TOKEN.fullmatch(tok.strip(".-")):
+            return tok
+        seen = True
+        return " "
+
+    return _MIXED.sub(mixed, text), seen
+
+
+# ------------------------------------------------------------------------------------------ clauses
+_SPLIT = re.compile(r"(?<=[.;!?\n])\s+|\n+|,\s*(?:and|but|also|though|while)\s+|\s+but\s+|\s*;\s*|\s+-\s+")
+
+
+def clauses(text: str) -> list[str]:
+    """Split a message into clauses (sentences, and parts joined by 'but', ';' or a dash)."""
+    text = re.sub(r"[ \t\f\v]+", " ", text)  # one space per run: no pattern below rescans a long run
+    return [c.strip() for c in _SPLIT.split(text) if c and c.strip()]
