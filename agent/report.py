@@ -155,8 +155,6 @@ def markdown_report(snap: Snapshot, title: str = "") -> str:
             out.append(f"- It would give {verdict} ({hr.confidence_label} confidence, {hr.confidence:.0%}).")
 
     history = _history(snap)
-    if recs_in(snap) and snap.messages[recs_in(snap)[-1]].kind == "recommendation":
-        history = history[:-1]  # the last one is the recommendation in full above
     if history:
         out += ["", "## Earlier recommendations and what-ifs in this interview", ""]
         out += [f"- {line}" for line in history]
@@ -190,13 +188,20 @@ def recs_in(snap: Snapshot) -> list[int]:
 
 
 def _history(snap: Snapshot) -> list[str]:
-    """One line per recommendation message, with the user message that led to it."""
+    """One line per earlier recommendation or what-if, with the user message that led to it. The last
+    recommendation message is the one the report gives in full, so it is not repeated here."""
+    from .describe import sentences
+
+    final = max((i for i, m in enumerate(snap.messages) if m.kind == "recommendation"), default=-1)
     lines = []
     previous_user = ""
-    for m in snap.messages:
+    for i, m in enumerate(snap.messages):
         if m.role == "user":
             previous_user = m.text
-        elif m.kind in ("recommendation", "whatif"):
+        elif m.kind in ("recommendation", "whatif") and i != final:
             after = f" (after {_inline_quote(previous_user, 80)})" if previous_user else ""
-            lines.append(("What-if: " if m.kind == "whatif" else "") + _first_line(m.text) + after)
+            headline = _first_line(m.text)
+            if m.kind == "whatif":
+                headline = "What-if: " + (sentences(headline) or [headline])[0]
+            lines.append(headline + after)
     return lines

@@ -68,7 +68,7 @@ def test_report_shows_the_final_recommendation_once_and_what_ifs_apart(interview
     assert report.count(rec.first_steps[0]) == 1, "the recommendation is in the report once"
     assert "## What-if (hypothetical: not part of the facts above)" in report
     assert "It would give **RAG + fine-tuning** instead" in report
-    assert "- What-if: What if: RAG + fine-tuning" in report
+    assert "- What-if: What if: RAG + fine-tuning (after “what if we had 5,000 labelled examples?”)" in report
     assert "### Your documents say otherwise" in report and "we never retrain" in report
     assert "“Support \\*bot\\*”" in report and "claude brain" in report and "$0.0042" in report
     # Answers are quotes, never code blocks; source excerpts end at a sentence end.
