@@ -37,7 +37,7 @@ from knowledge.types import Passage
 from .brains import Brain, OfflineBrain
 from .describe import describe_value, echo_fact, fact_label
 from .engine import RULES_BY_ID, decide, evidence_queries
-from .policy import GREETING, ask, assume, next_topic
+from .policy import DIRECTED_ASSUMPTIONS, GREETING, ask, assume, next_topic
 from .text import clean_text
 from .topics import TOPICS
 from .types import FACT_FIELDS, STRATEGY_LABELS, Fact, Message, Profile, Recommendation
@@ -50,17 +50,6 @@ MAX_ATTEMPTS = 2  # ask a topic at most twice, then assume and move on
 # specs are in the request") must not overwrite them unless that topic is being asked or it is a correction.
 INFERRED = {"need", "goal", "corpus", "stage"}
 INT64_MAX = 2**63 - 1
-
-# Assumptions made for a topic the user could not answer must follow the direction they gave ("a big labelled
-# set" is never assumed to be zero).
-DIRECTED_ASSUMPTIONS: dict[str, dict[str, Any]] = {
-    "examples": {"more": 2000, "less": 50},
-    "volume_month": {"more": 1_000_000, "less": 5_000},
-    "latency_ms": {"less": 500, "more": 5_000},
-    "corpus": {"more": "large", "less": "small"},
-    "corpus_tokens": {"more": 1_000_000, "less": 3_000},
-    "budget_usd": {"more": 10_000, "less": 200},
-}
 
 CONFIRM_NEED = {
     "knowledge": "From what you said, this sounds mostly like a **knowledge** problem. Is that right, or is there "

@@ -24,6 +24,17 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
     "privacy": {"privacy": "standard"},
 }
 
+# Assumptions made for a topic the user could not answer must follow the direction they gave ("a big labelled
+# set" is never assumed to be zero).
+DIRECTED_ASSUMPTIONS: dict[str, dict[str, Any]] = {
+    "examples": {"more": 2000, "less": 50},
+    "volume_month": {"more": 1_000_000, "less": 5_000},
+    "latency_ms": {"less": 500, "more": 5_000},
+    "corpus": {"more": "large", "less": "small"},
+    "corpus_tokens": {"more": 1_000_000, "less": 3_000},
+    "budget_usd": {"more": 10_000, "less": 200},
+}
+
 # Representative answers used to test whether a follow-up could change the outcome.
 PROBES: dict[str, list[dict[str, Any]]] = {
     "examples": [{"examples": 0}, {"examples": 300}, {"examples": 1500}, {"examples": 12_000}],

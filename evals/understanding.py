@@ -71,6 +71,18 @@ class ItemResult:
         return bool(self.wrong or self.missed or self.intent_ok is False or self.correction_ok is False)
 
 
+def direction_fits(name: str, way: str | None, expected: Any) -> bool:
+    """A vague answer written as a range ("a big labelled set" -> examples: [1000, 10000000]) is heard when the
+    reader keeps its direction instead of inventing a figure, and the value the interview would assume for that
+    direction (``agent.policy.DIRECTED_ASSUMPTIONS``) lies in the range."""
+    from agent.policy import DIRECTED_ASSUMPTIONS
+
+    if way is None or not (isinstance(expected, list) and len(expected) == 2):
+        return False
+    assumed = DIRECTED_ASSUMPTIONS.get(name, {}).get(way)
+    return isinstance(assumed, (int, float)) and expected[0] <= assumed <= expected[1]
+
+
 def score_item(item: dict, brain: Any) -> ItemResult:
     from agent.types import Profile
 
@@ -107,7 +119,7 @@ def score_item(item: dict, brain: Any) -> ItemResult:
         if name not in directions_expected and name not in named:
             continue  # a direction is not a fact: scored only where the item speaks of that field
         r.recorded += 1
-        if directions_expected.get(name) == way:
+        if directions_expected.get(name) == way or direction_fits(name, way, expected.get(name)):
             r.correct += 1
         else:
             r.wrong.append(f"direction {name} {way}")
@@ -121,7 +133,8 @@ def score_item(item: dict, brain: Any) -> ItemResult:
     for name, value in expected.items():
         got_fact = name in heard.facts and matches(value, heard.facts[name][0])
         got_confirm = name in heard.confirm and name not in heard.facts and matches(value, heard.confirm[name][0])
-        if not (got_fact or got_confirm):
+        got_direction = name not in heard.facts and direction_fits(name, heard.directions.get(name), value)
+        if not (got_fact or got_confirm or got_direction):
             r.missed.append(f"{name}={value!r}")
     for name, value in scale_expected.items():
         if not (name in heard.scale and matches(value, heard.scale[name])):
