@@ -88,6 +88,9 @@ class Interview:
         self._locks_guard = threading.Lock()
         self._db_lock = threading.Lock()
         self._remote = None
+        # Checkpoints are written in the turn's own thread before it returns ("sync"): every returned turn is on
+        # disk, and no writer thread is started per turn. (RemoteGraph takes no such option.)
+        self._stream_options: dict[str, Any] = {} if self.server else {"durability": "sync"}
         if self.server:
             from .remote import RemoteBackend
 
@@ -218,7 +221,8 @@ class Interview:
 
     def _run(self, payload: Any, thread_id: str, on_text: Callable[[str], None] | None) -> None:
         try:
-            for item in self.graph.stream(payload, self._config(thread_id), stream_mode=["custom", "updates"]):
+            for item in self.graph.stream(payload, self._config(thread_id), stream_mode=["custom", "updates"],
+                                          **self._stream_options):
                 mode, chunk = item if isinstance(item, tuple) and len(item) == 2 else ("updates", item)
                 if mode == "custom" and on_text is not None and isinstance(chunk, str):
                     on_text(chunk)

@@ -1,4 +1,4 @@
-"""The user's own documents: add (Markdown, text, HTML; folders walked), list, remove.
+"""The user's own documents: add (Markdown, text, HTML, each optionally gzipped; folders walked), list, remove.
 
 Each accepted file is converted to Markdown and saved under ``<home>/documents/<id>.md`` with front
 matter, written atomically. Files that cannot be used are skipped with a one-line reason each; the
@@ -8,7 +8,9 @@ index is rebuilt once at the end (see ``Index.rebuild``: a temporary file and on
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
+import zlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -81,11 +83,41 @@ class _HTMLToMarkdown(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def _kind_suffix(path: Path) -> str:
+    """The suffix that says what the text is: ``notes.txt.gz`` is ``.txt``."""
+    if path.suffix.lower() == ".gz":
+        return Path(path.stem).suffix.lower()
+    return path.suffix.lower()
+
+
+def _decode(raw: bytes) -> tuple[str | None, str | None]:
+    """Bytes to text: UTF-8 (with or without a BOM), UTF-16 with a BOM, else the encoding that
+    charset-normalizer detects. Returns (text, None) or (None, reason)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), None
+        except UnicodeDecodeError:
+            return None, "not readable as text (a broken UTF-16 file)"
+    if b"\x00" in raw[:8192]:
+        return None, "binary file (contains NUL bytes)"
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        return None, "not text in any encoding Lever recognises (save it as UTF-8 and add it again)"
+    return str(best), None
+
+
 def _read_text(path: Path) -> tuple[str | None, str | None]:
     """Return (text, None) or (None, reason)."""
-    ext = path.suffix.lower()
+    ext = _kind_suffix(path)
     if ext not in SUPPORTED:
-        return None, f"unsupported file type '{ext or path.name}' (use .md, .txt or .html)"
+        shown = ext or path.name
+        return None, f"unsupported file type '{shown}' (use .md, .txt or .html, optionally gzipped as .gz)"
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -95,15 +127,22 @@ def _read_text(path: Path) -> tuple[str | None, str | None]:
     if size > MAX_DOC_BYTES:
         return None, f"too large ({size / 1048576:.1f} MB; the limit is {MAX_DOC_BYTES // 1048576} MB)"
     try:
-        raw = path.read_bytes()
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path, "rb") as fh:
+                raw = fh.read(MAX_DOC_BYTES + 1)  # never more than the limit, whatever the archive claims
+            if len(raw) > MAX_DOC_BYTES:
+                return None, f"too large once uncompressed (the limit is {MAX_DOC_BYTES // 1048576} MB)"
+            if not raw:
+                return None, "empty file"
+        else:
+            raw = path.read_bytes()
+    except (gzip.BadGzipFile, EOFError, zlib.error):
+        return None, "not a readable gzip file (damaged or cut short)"
     except OSError as exc:
         return None, f"cannot read it ({exc.strerror or exc})"
-    if b"\x00" in raw[:8192]:
-        return None, "binary file (contains NUL bytes)"
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, f"not UTF-8 text (undecodable byte at offset {exc.start})"
+    text, reason = _decode(raw)
+    if text is None:
+        return None, reason
     if not text.strip():
         return None, "empty file (only white space)"
     return text, None
@@ -111,8 +150,9 @@ def _read_text(path: Path) -> tuple[str | None, str | None]:
 
 def _to_markdown(path: Path, text: str) -> tuple[str, str]:
     """Return (title, markdown body)."""
-    kind = SUPPORTED[path.suffix.lower()]
-    fallback = path.stem.replace("_", " ").replace("-", " ").strip() or path.name
+    kind = SUPPORTED[_kind_suffix(path)]
+    stem = Path(path.stem).stem if path.suffix.lower() == ".gz" else path.stem
+    fallback = stem.replace("_", " ").replace("-", " ").strip() or path.name
     if kind == "html":
         parser = _HTMLToMarkdown()
         parser.feed(text)
@@ -174,7 +214,8 @@ class DocumentStore:
                 continue
             origin = str(f.resolve())
             digest = hashlib.sha256(body.encode()).hexdigest()
-            doc_id = f"user-{slugify(f.stem)[:40]}-{digest[:8]}"
+            stem = Path(f.stem).stem if f.suffix.lower() == ".gz" else f.stem
+            doc_id = f"user-{slugify(stem)[:40]}-{digest[:8]}"
             if doc_id in existing:
                 report.skipped.append((str(f), f"already added as {doc_id} (unchanged)"))
                 continue
@@ -198,6 +239,24 @@ class DocumentStore:
 
     def list(self) -> list[dict]:
         return [{"id": doc_id, **meta} for doc_id, meta in self._existing().items()]
+
+    def resolve(self, prefix: str) -> list[str]:
+        """The ids of the user's documents that ``prefix`` names: the exact id if there is one, else every id
+        starting with it (``user-`` may be left out)."""
+        prefix = prefix.strip()
+        ids = sorted(self._existing())
+        if not prefix:
+            return []
+        if prefix in ids:
+            return [prefix]
+        hits = [i for i in ids if i.startswith(prefix)]
+        if not hits and not prefix.startswith("user-"):
+            hits = [i for i in ids if i.startswith("user-" + prefix)]
+        return hits
+
+    def path_of(self, doc_id: str) -> Path:
+        """Where Lever keeps its copy of one of the user's documents."""
+        return self.dir / f"{doc_id}.md"
 
     def remove(self, doc_id: str) -> bool:
         path = self.dir / f"{doc_id}.md"

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -77,6 +78,37 @@ for words, adds in [
 ]:
     for w in words.split():
         EXPANSIONS[w] = adds
+
+
+# The topics of knowledge.topics in the words a reader of `lever knowledge search` sees.
+TOPIC_LABELS: dict[str, str] = {
+    "freshness": "how often data changes", "knowledge": "knowledge and documents", "behaviour": "behaviour and format",
+    "examples": "labelled examples", "data-quality": "data quality", "latency": "latency", "cost": "cost",
+    "volume": "request volume", "size": "size of the knowledge", "citations": "citations", "permissions":
+    "permissions", "privacy": "privacy and hosting", "adapters": "adapters (LoRA)", "distillation": "distillation",
+    "forgetting": "forgetting", "retrieval": "retrieval and search", "multi-source": "several sources",
+    "process": "how to proceed", "team": "the team",
+}
+
+
+@dataclass
+class MatchReason:
+    """Why a passage matched a query: the query's words found in its text, words found only in the hidden
+    phrasings indexed with it (knowledge/corpus/asks), and the topics query and passage share."""
+
+    words: list[str] = field(default_factory=list)
+    phrasing_words: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        parts = []
+        if self.words:
+            parts.append("words: " + ", ".join(self.words))
+        if self.phrasing_words:
+            parts.append("in questions this section answers: " + ", ".join(self.phrasing_words))
+        if self.topics:
+            parts.append("topics: " + ", ".join(self.topics))
+        return "; ".join(parts) if parts else "no shared words (ranked by similarity)"
 
 
 class Embedder(Protocol):
@@ -380,6 +412,32 @@ class Index:
             (chunk_id,),
         ).fetchone()
         return _passage(row, 0.0) if row else None
+
+    def explain(self, query: str, chunk_id: str) -> MatchReason:
+        """Why ``chunk_id`` matches ``query``: FTS5 is asked term by term (so stemming counts as it does in
+        ranking), and the topic vectors of query and section are compared."""
+        conn = self.ensure()
+        row = conn.execute("SELECT rowid FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()
+        reason = MatchReason()
+        if row is None:
+            return reason
+        rowid = row[0]
+        for term in query_terms(query)[:32]:
+            quoted = '"' + term.replace('"', '""') + '"'
+            seen = conn.execute("SELECT 1 FROM chunks WHERE chunks MATCH ? AND rowid = ?",
+                                (f"{{title heading body}} : {quoted}", rowid)).fetchone()
+            if seen:
+                reason.words.append(term)
+                continue
+            if conn.execute("SELECT 1 FROM chunks WHERE chunks MATCH ? AND rowid = ?",
+                            (f"asks : {quoted}", rowid)).fetchone():
+                reason.phrasing_words.append(term)
+        wanted = topics.query_vector(query)
+        raw = conn.execute("SELECT vec FROM topics WHERE rowid = ?", (rowid,)).fetchone()
+        have = json.loads(raw[0]) if raw else {}
+        shared = sorted((t for t in wanted if have.get(t)), key=lambda t: -wanted[t] * have[t])
+        reason.topics = [TOPIC_LABELS.get(t, t.replace("-", " ")) for t in shared]
+        return reason
 
     def chunk_ids(self) -> list[str]:
         return [r[0] for r in self.ensure().execute("SELECT chunk_id FROM chunks ORDER BY rowid")]

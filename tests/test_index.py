@@ -102,3 +102,16 @@ def test_the_built_in_corpus_has_attributed_notes():
         assert s["chunks"] >= 1
     assert sum(1 for s in sources if s["id"].startswith("seed-")) == 5
     assert sum(1 for s in sources if s["kind"] in ("paper", "vendor-guide")) >= 4
+
+
+def test_explain_names_the_matched_words_and_topics(tmp_path, small_corpus):
+    lib = Library(home=tmp_path / "h", corpus_dir=small_corpus)
+    query = "our docs change every week"
+    top = lib.search(query)[0]
+    why = lib.index.explain(query, top.chunk_id)
+    assert "change" in why.words and "how often data changes" in why.topics
+    assert "docs" not in why.words, "a word the passage lacks is not claimed"
+    assert "words: " in why.describe() and "topics: " in why.describe()
+    other = lib.index.explain("labelled pairs", "latency#latency-added-by-retrieval")
+    assert other.words == [] and other.topics == []
+    assert other.describe().startswith("no shared words")

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -163,7 +164,7 @@ def test_export_json_validates_and_markdown_has_sources_and_transcript(iv):
     with pytest.raises(LeverError):
         iv.export_json(snap.thread_id)
     snap = answer_until_recommendation(iv, snap, ANSWERS)
-    rec = Recommendation.model_validate_json(iv.export_json(snap.thread_id))
+    rec = Recommendation.model_validate(json.loads(iv.export_json(snap.thread_id))["recommendation"])
     assert rec.strategy == "rag"
     md = iv.export_markdown(snap.thread_id)
     assert md.startswith("# Lever recommendation: RAG") and "## Sources" in md and "## Transcript" in md

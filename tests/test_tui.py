@@ -19,7 +19,7 @@ from agent import MAX_MESSAGE_CHARS, Interview, LeverError
 from agent.types import Recommendation
 from tui.app import LeverApp
 from tui.recommendation import CitationButton, RecommendationView, ScoreChart
-from tui.screens import ConfirmScreen, HelpScreen, HistoryScreen, PassageScreen
+from tui.screens import ConfirmScreen, ExportScreen, HelpScreen, HistoryScreen, PassageScreen
 from tui.widgets import AssistantMessage, NoticeMessage, QuickReplies, Thinking, TopicRow, UserMessage
 
 from conftest import ANSWERS, SIZE, finished_thread
@@ -122,11 +122,11 @@ async def test_whole_interview_typed_and_quick_replies(interview: Interview) -> 
         await send(pilot, app, ANSWERS["need"], typed=True)
         assert user_texts(app)[-1] == ANSWERS["need"]
 
-        # 2. a quick reply from the keyboard: ↑ from the input, → to the second option, Enter
+        # 2. a quick reply from the keyboard: Tab from the input, → to the second option, Enter
         assert app.snapshot.pending is not None
         options = app.snapshot.pending.options
         before = len(app.snapshot.messages)
-        await pilot.press("up")
+        await pilot.press("tab")
         assert isinstance(app.focused.parent, QuickReplies)
         await pilot.press("right", "enter")
         await wait_reply(pilot, app, before)
@@ -153,7 +153,8 @@ async def test_whole_interview_typed_and_quick_replies(interview: Interview) -> 
         rows = {row.topic.id: row for row in app.query(TopicRow)}
         assert rows["need"].topic.status == "answered"
         assert ANSWERS["need"] in rows["need"].topic.quote
-        assert ANSWERS["need"][:20] in plain(rows["need"])
+        assert rows["need"].topic.value and rows["need"].topic.value.split()[0] in plain(rows["need"])
+        assert ANSWERS["need"] in str(rows["need"].tooltip)  # the user's words on hover
         bar = app.query_one("#progress-bar")
         assert bar.percentage == 1
 
@@ -170,7 +171,7 @@ async def test_whole_interview_typed_and_quick_replies(interview: Interview) -> 
         # The chat holds the recommendation with a way to open it; the tab is enabled.
         assert app.conversation.query(AssistantMessage).last().kind in {"recommendation", "answer", "text"}
         assert any(m.kind == "recommendation" for m in app.conversation.query(AssistantMessage))
-        assert any(n["title"] == "Your recommendation is ready" for n in app.notes)
+        assert not any("recommendation" in n["title"].lower() for n in app.notes), "the chat says it: no toast"
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert app.views.active == "rec-pane"
@@ -295,48 +296,113 @@ def _exports(tmp_path: Path, suffix: str) -> list[Path]:
     return sorted(folder.glob(f"*.{suffix}")) if folder.exists() else []
 
 
-async def test_export_writes_json_and_markdown(interview: Interview, tmp_path: Path) -> None:
+async def export_from_dialog(pilot, app: LeverApp, folder: str | None = None) -> "ExportScreen":
+    """ctrl+e, optionally type a folder, Enter; wait for the outcome of every format."""
+    await pilot.press("ctrl+e")
+    await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the export dialog")
+    dialog = app.screen
+    if folder is not None:
+        dialog.query_one("#export-folder").value = folder
+    await pilot.press("enter")
+    await until(pilot, lambda: len(dialog.outcomes) == 2, "the export outcomes")
+    await pilot.pause()
+    return dialog
+
+
+async def test_export_writes_json_and_markdown_to_the_exports_folder(
+    interview: Interview, tmp_path: Path, monkeypatch
+) -> None:
+    import jsonschema
+
+    from agent.export import export_schema
+
+    monkeypatch.delenv("LEVER_EXPORT_DIR")  # the default: the exports folder in Lever's home
     thread_id = finished_thread(interview)
+    interview.send(thread_id, "What if we had 5,000 labelled examples?")
+    snap = interview.state(thread_id)
     app = RecordingApp(interview=interview, resume=thread_id)
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
-        await pilot.press("ctrl+e")
-        await until(pilot, lambda: _exports(tmp_path, "json") and _exports(tmp_path, "md"), "the export files")
-        await pilot.pause()
-    (json_path,) = _exports(tmp_path, "json")
-    (md_path,) = _exports(tmp_path, "md")
+        dialog = await export_from_dialog(pilot, app)
+        folder = interview.home / "exports"
+        assert dialog.query_one("#export-folder").value == str(folder)
+        shown = plain(dialog.query_one("#export-result"))
+        json_path, md_path = sorted(folder.glob("*.json"))[0], sorted(folder.glob("*.md"))[0]
+        assert str(json_path) in shown and str(md_path) in shown  # the paths are shown...
+        await pilot.press("c")
+        assert copied == [str(folder)]  # ...and the folder's path can be copied
+        await pilot.press("escape")
     pattern = rf"lever-{thread_id[:8]}-\d{{8}}-\d{{6}}"
     assert re.fullmatch(pattern + r"\.json", json_path.name)
     assert re.fullmatch(pattern + r"\.md", md_path.name)
 
-    # The JSON is the recommendation, valid against the published schema.
+    # The JSON validates against the published schema and carries what a reader needs.
     data = json.loads(json_path.read_text(encoding="utf-8"))
-    schema = Recommendation.model_json_schema()
-    assert set(schema["required"]) <= set(data)
-    assert Recommendation.model_validate(data) == interview.state(thread_id).recommendation
+    jsonschema.validate(data, export_schema())
+    assert data["interview_id"] == thread_id and data["brain"] == "offline" and data["lever_version"]
+    assert data["created"] and data["updated"] and data["exported"]
+    assert Recommendation.model_validate(data["recommendation"]) == snap.recommendation
+    stated = {f["field"]: f for f in data["facts"]}
+    assert stated["need"]["quote"] == ANSWERS["need"] and all(f["status"] == "stated" for f in data["facts"])
+    assert [m["text"] for m in data["transcript"]] == [m.text for m in snap.messages]
+    assert data["cost"]["session_usd"] == 0
+    if snap.hypothesis is not None:
+        assert data["hypothetical"]["status"] == "hypothetical"
+        assert all(f["status"] == "hypothetical" for f in data["hypothetical"]["facts"])
 
-    # The Markdown report has the transcript and the sources.
+    # The report: the final recommendation once, answers as quotes, no code blocks.
     report = md_path.read_text(encoding="utf-8")
-    assert ANSWERS["need"] in report
-    assert "Sources" in report and "Transcript" in report
+    assert report.count("## Recommendation") == 1
+    assert f"> {ANSWERS['need']}" in report and "```" not in report and "\n    " not in report
+    assert "Earlier recommendations" in report and "Transcript" in report and "Sources" in report
 
-    # The paths were shown, literally.
-    shown = [n for n in app.notes if n["title"] == "Exported"]
-    assert shown and shown[0]["markup"] is False
-    message = shown[0]["message"]
-    assert str(json_path.parent) in message and json_path.name in message and md_path.name in message
+
+async def test_export_to_a_typed_folder_and_an_unwritable_one(interview: Interview, tmp_path: Path) -> None:
+    thread_id = finished_thread(interview)
+    app = RecordingApp(interview=interview, resume=thread_id)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        dialog = await export_from_dialog(pilot, app, str(tmp_path / "chosen"))
+        assert all(o.path is not None and o.path.parent == tmp_path / "chosen" for o in dialog.outcomes)
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = await export_from_dialog(pilot, app, str(blocker / "sub"))
+        shown = plain(dialog.query_one("#export-result"))
+    assert [o.path for o in dialog.outcomes] == [None, None]
+    assert "JSON not written" in shown and "Markdown report not written" in shown  # both outcomes are said
+    assert "a file, not a folder" in shown and "Error" not in shown
+
+
+async def test_when_one_format_fails_both_outcomes_are_reported(interview: Interview, tmp_path: Path, monkeypatch):
+    import agent.report
+
+    def broken(*args, **kwargs):
+        raise ValueError("The report could not be made")
+
+    monkeypatch.setattr(agent.report, "markdown_report", broken)
+    thread_id = finished_thread(interview)
+    app = RecordingApp(interview=interview, resume=thread_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        dialog = await export_from_dialog(pilot, app)
+        shown = plain(dialog.query_one("#export-result"))
+    json_outcome, md_outcome = dialog.outcomes
+    assert json_outcome.path is not None and json_outcome.path.exists() and md_outcome.path is None
+    assert "JSON written" in shown and "Markdown report not written: The report could not be made." in shown
 
 
 async def test_export_before_a_recommendation_says_why(interview: Interview, tmp_path: Path) -> None:
     app = RecordingApp(interview=interview)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
-        await pilot.press("ctrl+e")
-        await until(pilot, lambda: any(n["title"] == "Export" for n in app.notes), "the export notice")
+        dialog = await export_from_dialog(pilot, app)
+        shown = plain(dialog.query_one("#export-result"))
     assert _exports(tmp_path, "json") == []
-    problems = [n for n in app.notes if n["title"] == "Export"]
-    assert problems[0]["severity"] == "error"
-    assert "recommendation" in problems[0]["message"].lower()
+    assert shown.count("no recommendation to export yet") == 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,6 +506,9 @@ async def test_export_from_history(interview: Interview, tmp_path: Path) -> None
         ids = [s.thread_id for s in history.summaries]
         history.query_one("#history-table").move_cursor(row=ids.index(thread_id))
         await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the export dialog")
+        assert app.screen.thread_id == thread_id
+        await pilot.press("enter")
         await until(pilot, lambda: _exports(tmp_path, "json") and _exports(tmp_path, "md"), "the export files")
     assert _exports(tmp_path, "json")[0].name.startswith(f"lever-{thread_id[:8]}-")
 
@@ -509,6 +578,7 @@ async def test_an_unexpected_failure_is_reported_and_the_app_survives(tmp_path: 
         await started(pilot, app)
         error = await send_expecting_error(pilot, app, "weekly")
         assert "disk full" in error["message"] and error["markup"] is False
+        assert "RuntimeError" not in error["message"] and "Error" not in error["message"]
         assert app.prompt.value == "weekly" and not app.busy and app.is_running
     iv.close()
 
@@ -538,7 +608,7 @@ async def test_control_and_escape_characters_are_stripped(interview: Interview) 
         app.prompt.focus()
         app.prompt.post_message(events.Paste("weekly\x1b[31m red\x1b[0m\x07 docs\x1b]0;title\x07\nsecond line"))
         await until(pilot, lambda: app.prompt.value, "the paste")
-        assert app.prompt.value == "weekly red docs second line"
+        assert app.prompt.value == "weekly red docs\nsecond line"  # cleaned, and the paste keeps its lines
 
         # Typed or set text with control characters is cleaned before display and storage.
         before = len(app.snapshot.messages)
@@ -699,7 +769,7 @@ async def test_offline_notice_is_shown_once(interview: Interview) -> None:
         await started(pilot, app)
         await send(pilot, app, ANSWERS["need"])
         await send(pilot, app, ANSWERS["freshness"])
-        assert plain(app.query_one("#brain-line")) == "Brain: offline"
+        assert plain(app.query_one("#brain-line")) == "Brain: offline  no API cost"
     offline = [n for n in app.notes if "ANTHROPIC_API_KEY" in n["message"]]
     assert len(offline) == 1 and offline[0]["severity"] == "information"
 
@@ -729,7 +799,8 @@ async def test_boot_failure_is_reported(monkeypatch) -> None:
         await pilot.pause()
         notice = app.conversation.query(NoticeMessage).last()
         assert "[bold]by another process[/]" in plain(notice)
-        assert any(n["severity"] == "error" and n["markup"] is False for n in app.notes)
+        assert not app.notes, "said once, in the chat: no toast over it"
+        assert "could not start" in app.prompt.placeholder
         await pilot.press("ctrl+q")
     assert app.return_code in (None, 0)
 
@@ -762,12 +833,7 @@ async def test_first_question_shows_before_the_interview_exists_and_is_not_drawn
         assert opening.text.startswith("Hi, I'm Lever.") and opening.topic == "need"
         assert len(conversation.query(QuickReplies)) == 1
 
-        await pilot.press(*"our docs")  # typing early: the text stays in the box...
-        await pilot.press("enter")
-        assert app.prompt.value == "our docs"
-        assert any("still starting" in n["message"] for n in app.notes)
-
-        gate.set()  # ...and once the interview exists, the same question belongs to a real thread
+        gate.set()  # once the interview exists, the same question belongs to a real thread
         await until(pilot, lambda: app.thread_id is not None, "the interview")
         await pilot.pause()
         assert list(conversation.query(AssistantMessage)) == [opening], "adopted, not drawn again"
@@ -777,3 +843,65 @@ async def test_first_question_shows_before_the_interview_exists_and_is_not_drawn
         await until(pilot, lambda: not app.busy and len(app.snapshot.messages) >= 3, "the second question")
         assert app.snapshot.profile.known("need")
         assert [m.topic for m in conversation.query(AssistantMessage)][:2] == ["need", "freshness"]
+
+
+async def test_enter_pressed_before_the_interview_is_ready_is_sent_when_it_is(tmp_path):
+    gate = threading.Event()
+    app = SlowStartApp(gate, tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        conversation = app.conversation
+        await until(pilot, lambda: list(conversation.query(QuickReplies)), "the opening question")
+        assert app.interview is None
+        await pilot.press(*"our docs")
+        await pilot.press("enter")  # early: queued, shown at once as waiting, never lost
+        await pilot.pause()
+        assert app.prompt.value == ""
+        waiting = conversation.query(UserMessage).last()
+        assert waiting.text == "our docs" and waiting.has_class("-pending")
+        assert "still starting" in conversation.query(Thinking).last().text
+        assert not conversation.query(QuickReplies)
+
+        gate.set()
+        await until(pilot, lambda: app.snapshot is not None and len(app.snapshot.messages) >= 3 and not app.busy,
+                    "the queued answer to be sent")
+        await pilot.pause()
+        assert [m.text for m in app.snapshot.messages if m.role == "user"] == ["our docs"]
+        assert user_texts(app) == ["our docs"] and not conversation.query(UserMessage).last().has_class("-pending")
+
+
+async def test_enter_typed_ahead_of_raw_mode_arrives_as_ctrl_j_and_still_sends(tmp_path):
+    """Typed before the terminal is in raw mode, Enter reaches the app as a line feed (ctrl+j)."""
+    gate = threading.Event()
+    app = SlowStartApp(gate, tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: list(app.conversation.query(QuickReplies)), "the opening question")
+        await pilot.press(*"weekly")
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+        assert app.prompt.value == "" and app.conversation.query(UserMessage).last().text == "weekly"
+        gate.set()
+        await until(pilot, lambda: app.snapshot is not None and len(app.snapshot.messages) >= 3 and not app.busy,
+                    "the queued answer to be sent")
+        # Once Lever is ready, ctrl+j is a new line again.
+        app.prompt.focus()
+        await pilot.press(*"a", "ctrl+j", *"b")
+        assert app.prompt.value == "a\nb"
+
+
+async def test_a_queued_answer_goes_back_in_the_box_if_lever_cannot_start(tmp_path, monkeypatch):
+    gate = threading.Event()
+
+    class BrokenStart(SlowStartApp):
+        def _make_interview(self):
+            self.gate.wait(20)
+            raise LeverError("The store is locked by another Lever.")
+
+    app = BrokenStart(gate, tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: list(app.conversation.query(QuickReplies)), "the opening question")
+        app.prompt.value = "our docs"
+        await pilot.press("enter")
+        gate.set()
+        await until(pilot, lambda: app.boot_error is not None, "the start-up failure")
+        await pilot.pause()
+        assert app.prompt.value == "our docs" and not app.conversation.query(UserMessage)

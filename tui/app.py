@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,12 +22,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Markdown, Static, TabbedContent, TabPane
+from textual.widgets import Button, Header, Input, Markdown, Static, TabbedContent, TabPane, TextArea
 
-from tui.text import DEFAULT_MAX_CHARS, STRATEGY_SHORT, strip_control
+from tui.commands import SourcesProvider
+from tui.text import DEFAULT_MAX_CHARS
 from tui.widgets import (
     AssistantMessage,
     ChatInput,
+    CopyText,
     Conversation,
     NoticeMessage,
     OpenCitation,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from agent.types import Message, Recommendation, Snapshot
 
 
-PLACEHOLDER_ANSWER = "Type your answer and press Enter  (↑ for quick replies)"
+PLACEHOLDER_ANSWER = "Enter sends · tab: quick replies · shift+enter or ctrl+j: new line"
 PLACEHOLDER_FOLLOWUP = "Ask a follow-up, or try “what if we had 5,000 examples?”"
 PLACEHOLDER_DONE = "Ask a follow-up, or press ctrl+n for a new interview"
 
@@ -57,6 +58,9 @@ class LeverApp(App[int]):
     SUB_TITLE = "starting…"
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#prompt"
+    COMMANDS = App.COMMANDS | {SourcesProvider}
+    NOTIFICATION_TIMEOUT = 4
 
     BINDINGS = [
         Binding("ctrl+n", "new", "New", id="new", priority=True),
@@ -64,15 +68,28 @@ class LeverApp(App[int]):
         Binding("ctrl+e", "export", "Export", id="export", priority=True),
         Binding("ctrl+r", "toggle_view", "Recommendation", id="recommendation", priority=True),
         Binding("ctrl+s", "sources", "Sources", id="sources", priority=True),
+        Binding("ctrl+y", "copy", "Copy", id="copy", priority=True),
+        Binding("left", "rec_tab(-1)", "Previous tab", id="rec-tab-previous", show=False, priority=True),
+        Binding("right", "rec_tab(1)", "Next tab", id="rec-tab-next", show=False, priority=True),
         Binding("f1", "help", "Help", id="help"),
         Binding("ctrl+t", "toggle_panel", "Progress panel", id="panel", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("ctrl+c", "quit", "Quit", id="quit-ctrl-c", show=False, priority=True),
     ]
 
-    def __init__(self, interview: "Interview | None" = None, resume: str | bool | None = None) -> None:
+    def __init__(
+        self,
+        interview: "Interview | None" = None,
+        resume: str | bool | None = None,
+        *,
+        brain: str | None = None,
+        server: str | None = None,
+    ) -> None:
         super().__init__()
         self.interview: Interview | None = interview
+        self.brain_kind = brain
+        self.server = server
+        self._queued: str | None = None  # sent before the interview was ready: goes out once it is
         self._owns_interview = interview is None
         self.resume = resume
         self.thread_id: str | None = None
@@ -92,6 +109,8 @@ class LeverApp(App[int]):
         self._stream_token: object | None = None
         self._stream_bubble: AssistantMessage | None = None
         self._chunks: list[str] = []
+        self._streamed_raw = ""
+        self._streamed_shown = ""
         self._chunk_event = asyncio.Event()
         self._first_question_seen = False
         self._opening: Snapshot | None = None  # the first question drawn before the interview was built
@@ -140,7 +159,14 @@ class LeverApp(App[int]):
 
         self._lever_error = getattr(agent, "LeverError", RuntimeError)
         self.max_chars = int(getattr(agent, "MAX_MESSAGE_CHARS", DEFAULT_MAX_CHARS))
-        return self.interview if self.interview is not None else agent.Interview()
+        if self.interview is not None:
+            return self.interview
+        kwargs: dict[str, Any] = {}
+        if self.brain_kind:
+            kwargs["brain"] = self.brain_kind
+        if self.server:
+            kwargs["server"] = self.server
+        return agent.Interview(**kwargs)
 
     async def call_interview(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Call ``Interview.<method>`` on the interview thread and await the result."""
@@ -153,22 +179,29 @@ class LeverApp(App[int]):
         )
 
     def reason(self, error: BaseException) -> str:
-        """What to tell the user about a failure."""
-        if isinstance(error, self._lever_error):
-            return str(error) or type(error).__name__
-        return f"Unexpected error ({type(error).__name__}): {error}"
+        """What to tell the user about a failure: the message of a failure meant for people, else one sentence
+        (never an exception class name; the details go to the log)."""
+        from knowledge.paths import HomeError
+
+        if isinstance(error, (self._lever_error, HomeError)) and str(error):
+            return str(error)
+        if isinstance(error, OSError) and error.strerror:
+            where = f" ({error.filename})" if error.filename else ""
+            return f"The system refused: {error.strerror.lower()}{where}."
+        detail = str(error).strip()
+        return f"Something went wrong inside Lever{': ' + detail if detail else ''}."
 
     def _error(self, error: BaseException, title: str) -> None:
         if not isinstance(error, self._lever_error):
             self.log.error(f"{title}: {error!r}")
-        self.notify(self.reason(error), title=title, severity="error", markup=False, timeout=10)
+        self.notify(self.reason(error), title=title, severity="error", markup=False, timeout=8)
 
     # -----------------------------------------------------------------------------------------
     # Start-up
 
     async def _boot(self) -> None:
         loop = asyncio.get_running_loop()
-        if self.interview is None and not self.resume:
+        if self.interview is None and not self.resume and not self.server:
             # The first question does not need LangGraph: draw it now, build the interview behind it.
             try:
                 await self._show_opening(await loop.run_in_executor(self._executor, _opening))
@@ -180,24 +213,42 @@ class LeverApp(App[int]):
             self.boot_error = self.reason(error)
             self._iv_ready.set()
             await self._clear_thinking()
+            await self._unqueue()
             await self.conversation.mount(NoticeMessage(f"Lever could not start: {self.boot_error}"))
-            self.notify(self.boot_error, title="Lever could not start", severity="error", markup=False)
             self.prompt.placeholder = "Lever could not start: press ctrl+q to quit"
             self.sub_title = "not started"
             return
         self._iv_ready.set()
         self.prompt.set_limit(self.max_chars)
+        self.prompt.ctrl_j_is_newline = True
         brain = getattr(self.interview, "brain_name", "offline")
         self.sub_title = "offline brain" if brain == "offline" else f"brain: {brain}"
         self.query_one(ProgressPanel).set_brain(brain)
         for notice in getattr(self.interview, "startup_notices", []) or []:
-            self.notify(notice, title="Note", markup=False, timeout=6)
+            self.notify(notice, title="Note", markup=False, timeout=4)
         if self.resume:
             await self._resume_from_cli(self.resume)
         else:
             await self._start_new()
         if self.thread_id:
             self.call_after_refresh(self.on_ready_for_answers)
+            if self._queued is not None:
+                text = self._queued
+                await self._unqueue(restore=False)
+                await self.send_text(text)
+        else:
+            await self._unqueue()
+
+    async def _unqueue(self, restore: bool = True) -> None:
+        """Forget a message typed before the interview was ready; ``restore`` puts it back in the box."""
+        text, self._queued = self._queued, None
+        if text is None:
+            return
+        if self._pending_user is not None and self._pending_user.is_attached:
+            await self._pending_user.remove()
+        self._pending_user = None
+        if restore and not self.prompt.value:
+            self.prompt.value = text
 
     async def _resume_from_cli(self, resume: str | bool) -> None:
         """``lever --resume [ID]``: the latest interview, or the one whose id starts with ID."""
@@ -248,6 +299,7 @@ class LeverApp(App[int]):
         if opening is not None and self.thread_id is None and snapshot.messages == opening.messages:
             # The question on screen is this thread's: adopt the thread without redrawing anything.
             self.thread_id, self.snapshot = snapshot.thread_id, snapshot
+            self.prompt.set_history([])
             self.refresh_bindings()
             return
         await self._show(snapshot, full=True)
@@ -260,7 +312,7 @@ class LeverApp(App[int]):
             self._error(error, "Could not open the interview")
             return
         await self._show(snapshot, full=True)
-        self.notify("Resumed. Everything you said is here.", markup=False, timeout=4)
+        self.sub_title = f"{self._brain_words()} · resumed"
 
     def on_first_question(self) -> None:
         """Called once, right after the first question is on screen (a hook for the start-up benchmark)."""
@@ -330,17 +382,19 @@ class LeverApp(App[int]):
 
         options = self._options(snapshot)
         if options:
-            stacked = sum(len(o) + 5 for o in options) > max(conversation.size.width - 6, 40)
-            await conversation.mount(QuickReplies(options, stacked=stacked))
+            replies = QuickReplies(options)
+            replies.set_class(not replies.fits_in_a_row(max(conversation.size.width - 14, 20)), "-stacked")
+            await conversation.mount(replies)
+        self.prompt.set_history(m.text for m in snapshot.messages if m.role == "user")
         if full or new_thread:
             conversation.anchor()  # otherwise the view follows only if the user has not scrolled up
         elif first_reply is not None and conversation.is_anchored:
             self.call_after_refresh(self._show_top_of_long_reply, first_reply)
 
         await self.query_one(ProgressPanel).show(snapshot)
-        await self._show_recommendation(snapshot.recommendation, announce=not (full or new_thread))
+        await self._show_recommendation(snapshot.recommendation)
         for notice in snapshot.notices:
-            self.notify(notice, title="Note", severity="warning", markup=False, timeout=8)
+            self.notify(notice, title="Note", severity="warning", markup=False, timeout=5)
         if snapshot.recommendation is None:
             self.prompt.placeholder = PLACEHOLDER_ANSWER if snapshot.pending else PLACEHOLDER_DONE
         else:
@@ -374,11 +428,10 @@ class LeverApp(App[int]):
             return list(snapshot.pending.options)
         return []
 
-    async def _show_recommendation(self, rec: "Recommendation | None", *, announce: bool) -> None:
+    async def _show_recommendation(self, rec: "Recommendation | None") -> None:
         key = rec.model_dump_json() if rec is not None else None
         if key == self._rec_key:
             return
-        previous = self.recommendation
         self._rec_key = key
         self.recommendation = rec
         pane = self.query_one("#rec-pane", TabPane)
@@ -391,26 +444,9 @@ class LeverApp(App[int]):
             return
         from tui.recommendation import RecommendationView  # imported when first needed
 
-        await pane.mount(RecommendationView(rec, id="rec-view"))
+        await pane.mount(RecommendationView(rec, self.snapshot.profile if self.snapshot else None, id="rec-view"))
         self.views.enable_tab("rec-pane")
-        if not announce:
-            return
-        if previous is None:
-            self.notify(
-                f"{rec.label}. Press ctrl+r for the reasons, sources, costs and first steps.",
-                title="Your recommendation is ready",
-                markup=False,
-                timeout=8,
-            )
-        elif previous.strategy != rec.strategy:
-            self.notify(
-                f"{STRATEGY_SHORT.get(previous.strategy, previous.label)} → {rec.label}",
-                title="The recommendation changed",
-                markup=False,
-                timeout=8,
-            )
-        else:
-            self.notify(f"Still {rec.label}; the details were updated.", title="Recommendation updated", markup=False)
+        # No toast: the recommendation is in the chat, and the progress panel shows the verdict.
 
     # -----------------------------------------------------------------------------------------
     # Thinking and streaming
@@ -443,14 +479,24 @@ class LeverApp(App[int]):
         self._chunk_event.set()
 
     async def _pump_stream(self, token: object) -> None:
-        """Write streamed text into a bubble as it arrives."""
+        """Write streamed text into a bubble as it arrives (cleaned by the interview's own cleaning function)."""
+        from agent import clean_text
+
+        self._streamed_raw = self._streamed_shown = ""
         while True:
             await self._chunk_event.wait()
             self._chunk_event.clear()
             if token is not self._stream_token:
                 return
-            text = strip_control("".join(self._chunks))
+            self._streamed_raw += "".join(self._chunks)
             self._chunks.clear()
+            cleaned = clean_text(self._streamed_raw, limit=10**9)[0]
+            if not cleaned.startswith(self._streamed_shown):  # cleaning changed what is on screen: redraw it
+                if self._stream_bubble is not None:
+                    await self._stream_bubble.markdown.update(cleaned)
+                self._streamed_shown = cleaned
+                continue
+            text, self._streamed_shown = cleaned[len(self._streamed_shown) :], cleaned
             if not text:
                 continue
             if self._stream_bubble is None:
@@ -508,15 +554,28 @@ class LeverApp(App[int]):
         )
 
     async def send_text(self, text: str, *, from_input: bool = False) -> None:
-        """Send one user message to the interview."""
-        shown = strip_control(text)[: self.max_chars]
-        if not shown.strip():
+        """Send one user message to the interview. Sent before the interview is ready, it is queued and goes
+        out as soon as it is (the message shows at once, marked as waiting)."""
+        from agent import clean_text
+
+        shown = clean_text(text, limit=self.max_chars)[0]
+        if not shown:
             return
-        if self.busy:
+        if self.busy or self._queued is not None:
             self.notify("Lever is still answering your last message.", markup=False, timeout=3)
             return
         if self.thread_id is None:
-            self.notify("Lever is still starting; your text stays in the box.", markup=False, timeout=3)
+            if self.boot_error is not None or self.screen is not self.screen_stack[0]:
+                return
+            self._queued = text
+            if from_input:
+                self.prompt.value = ""
+            await self.conversation.query(QuickReplies).remove()
+            self._pending_user = UserMessage(shown, pending=True)
+            await self.conversation.mount(self._pending_user, before=self._thinking if self._thinking and
+                                          self._thinking.is_attached else None)
+            await self._set_thinking("Lever is still starting: your answer goes out in a moment…")
+            self.conversation.anchor()
             return
         if from_input:
             self.prompt.value = ""
@@ -561,7 +620,6 @@ class LeverApp(App[int]):
         await self._clear_thinking()
         current = self.prompt.value
         self.prompt.value = text if not current else f"{text} {current}"
-        self.prompt.cursor_position = len(self.prompt.value)
         self.prompt.focus()
         if self.snapshot is not None:
             options = self._options(self.snapshot)
@@ -573,17 +631,28 @@ class LeverApp(App[int]):
     def on_key(self, event: events.Key) -> None:
         """Typing while focus is elsewhere on the main screen (a button, a tab, the sources
         list) goes to the input, so a follow-up is never typed into nowhere."""
-        if len(self.screen_stack) > 1 or not event.is_printable or not event.character:
+        if len(self.screen_stack) > 1:
+            return
+        if event.key in ("enter", "ctrl+j") and self.thread_id is None and self.prompt.value.strip():
+            # Typed ahead while Lever was starting (before the input had focus): send it (it is queued).
+            event.stop()
+            self.prompt.post_message(ChatInput.Submitted(self.prompt, self.prompt.value))
+            return
+        if not event.is_printable or not event.character:
             return
         if event.key in self.screen.active_bindings:
             return
-        focused = self.focused
-        if focused is None or focused is self.prompt or isinstance(focused, Input):
+        # A printable key that reached the app was handled by no input (the input stops every key it
+        # types). Keys already on their way to the widget that had focus arrive here too, after focus
+        # moved: they go to the input as well, so a fast typist loses nothing.
+        if self.focused is not self.prompt and isinstance(self.focused, (Input, TextArea)):
             return
         event.stop()
         event.prevent_default()
-        self.screen.set_focus(self.prompt)  # at once: the keys that follow must land in the input too
-        self.prompt.insert_text_at_cursor(event.character)
+        if self.focused is not self.prompt:
+            self.screen.set_focus(self.prompt)
+            self.prompt.move_cursor(self.prompt.document.end)
+        self.prompt.type_text(event.character)
 
     def on_worker_state_changed(self, event) -> None:
         """A bug in a background task is reported, not fatal: the interview is saved by the facade."""
@@ -597,11 +666,11 @@ class LeverApp(App[int]):
             self.busy = False
             self.call_later(self._clear_thinking)
         self.notify(
-            f"Something went wrong ({type(error).__name__}: {error}). Your interview is saved.",
+            f"Something went wrong inside Lever ({error}). Your interview is saved.",
             title="Lever hit a bug",
             severity="error",
             markup=False,
-            timeout=10,
+            timeout=8,
         )
 
     # -----------------------------------------------------------------------------------------
@@ -615,7 +684,7 @@ class LeverApp(App[int]):
     def open_citation(self, number: int) -> None:
         rec = self.recommendation
         if rec is None or not 1 <= number <= len(rec.passages):
-            self.notify(f"There is no source [{number}].", markup=False, severity="warning")
+            self.notify(f"There is no source [{number}].", markup=False, severity="warning", timeout=3)
             return
         from tui.screens import PassageScreen
 
@@ -629,7 +698,7 @@ class LeverApp(App[int]):
             self.open_citation(int(href[5:]))
             return
         self.copy_to_clipboard(href)
-        self.notify(href, title="Link copied (not opened)", markup=False, timeout=6)
+        self.notify(href, title="Link copied (not opened)", markup=False, timeout=4)
 
     @on(Button.Pressed, ".open-recommendation")
     def _open_recommendation_button(self, event: Button.Pressed) -> None:
@@ -637,21 +706,60 @@ class LeverApp(App[int]):
         self.action_toggle_view(force="rec-pane")
 
     # -----------------------------------------------------------------------------------------
+    # The clipboard
+
+    @on(CopyText)
+    def _copy_text(self, event: CopyText) -> None:
+        event.stop()
+        self.copy(event.text, event.what)
+
+    def copy(self, text: str, what: str) -> None:
+        """Put ``text`` on the clipboard (through the terminal) and say so briefly."""
+        self.copy_to_clipboard(text)
+        self.notify(f"{what} copied to the clipboard.", markup=False, timeout=2)
+
+    def action_copy(self) -> None:
+        """ctrl+y: the whole recommendation when it is on screen, else Lever's last message."""
+        if self.views.active == "rec-pane" and self.recommendation is not None and self.snapshot is not None:
+            from agent.report import recommendation_markdown
+
+            self.copy(recommendation_markdown(self.snapshot), "The recommendation")
+            return
+        replies = [w for w in self.conversation.query(AssistantMessage) if w.text]
+        if replies:
+            self.copy(replies[-1].text, "Lever's last message")
+
+    # -----------------------------------------------------------------------------------------
     # Actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"new", "history", "export", "toggle_view", "sources", "help", "toggle_panel"}:
+        if action in {"new", "history", "export", "toggle_view", "sources", "help", "toggle_panel", "copy",
+                      "rec_tab"}:
             if len(self.screen_stack) > 1:
                 return False  # a dialog is open: let it have the key
+        if action == "rec_tab":
+            # ←/→ switch the recommendation's tabs wherever focus is, except inside text being edited
+            if self.recommendation is None or self.views.active != "rec-pane":
+                return False
+            return not (self.focused is self.prompt and self.prompt.value)
         if action in {"toggle_view", "sources"} and self.recommendation is None:
             return None
         if action == "export" and self.thread_id is None:
             return None
+        if action == "copy" and self.snapshot is None:
+            return None
         return True
+
+    async def action_rec_tab(self, step: int) -> None:
+        from tui.recommendation import RecommendationView
+
+        views = self.query(RecommendationView)
+        if views:
+            await views.first().step_tab(step)
 
     def action_toggle_view(self, force: str | None = None) -> None:
         if self.recommendation is None:
-            self.notify("No recommendation yet: answer the key questions first.", markup=False, timeout=4)
+            self.notify("No recommendation yet: answer the key questions first.", markup=False, timeout=3)
             return
         target = force or ("chat-pane" if self.views.active == "rec-pane" else "rec-pane")
         self.views.active = target
@@ -662,7 +770,7 @@ class LeverApp(App[int]):
 
     async def action_sources(self) -> None:
         if self.recommendation is None:
-            self.notify("No sources yet: they come with the recommendation.", markup=False, timeout=4)
+            self.notify("No sources yet: they come with the recommendation.", markup=False, timeout=3)
             return
         from tui.recommendation import RecommendationView
 
@@ -676,7 +784,12 @@ class LeverApp(App[int]):
         if self.thread_id is None and not self._iv_ready.is_set():
             return
         self.run_worker(self._start_new(), group="open", exclusive=True, exit_on_error=False)
-        self.notify("New interview. The last one is saved in the history (ctrl+o).", markup=False, timeout=4)
+        self.sub_title = self._brain_words()
+        self.notify("New interview; the last one is in the history (ctrl+o).", markup=False, timeout=3)
+
+    def _brain_words(self) -> str:
+        brain = getattr(self.interview, "brain_name", "offline")
+        return "offline brain" if brain == "offline" else f"brain: {brain}"
 
     def action_history(self) -> None:
         from tui.screens import HistoryScreen
@@ -691,10 +804,10 @@ class LeverApp(App[int]):
 
         self.push_screen(HistoryScreen(current=self.thread_id), chosen)
 
-    def action_export(self) -> None:
+    def action_export(self, formats: tuple[str, ...] = ("json", "md")) -> None:
         if self.thread_id is None:
             return
-        self.export_thread(self.thread_id)
+        self.open_export(self.thread_id, formats)
 
     def action_toggle_panel(self) -> None:
         """Show or hide the progress panel (hidden by default on narrow terminals)."""
@@ -710,39 +823,51 @@ class LeverApp(App[int]):
         self.push_screen(HelpScreen())
 
     # -----------------------------------------------------------------------------------------
-    # Export and delete
+    # Names, export and delete
 
-    def export_thread(self, thread_id: str, formats: Iterable[str] = ("json", "md")):
-        """Export an interview in the background; returns the worker."""
-        return self.run_worker(self._export(thread_id, tuple(formats)), group="export", exit_on_error=False)
+    @property
+    def names(self):
+        """The user's names for interviews (kept beside the interviews, in Lever's home)."""
+        from tui.names import Names
 
-    async def _export(self, thread_id: str, formats: tuple[str, ...]) -> list:
-        from tui.export import export_dir, export_stem, write_export
+        home = getattr(self.interview, "home", None)
+        if getattr(self, "_names", None) is None or self._names.home != home:
+            self._names = Names(home)
+        return self._names
 
-        folder = export_dir()
-        stem = export_stem(thread_id)
-        written = []
-        problems: list[str] = []
-        for fmt in formats:
-            method = "export_json" if fmt == "json" else "export_markdown"
-            try:
-                text = await self.call_interview(method, thread_id)
-                written.append(write_export(folder, stem, fmt, text))
-            except OSError as error:
-                problems.append(f"Could not write the {fmt.upper()} file: {error}")
-            except Exception as error:  # noqa: BLE001 - e.g. no recommendation yet
-                what = "JSON" if fmt == "json" else "Markdown report"
-                problems.append(f"No {what}: {self.reason(error)}")
-        if written:
-            folders = {path.parent for path in written}
-            if len(folders) == 1:
-                message = f"In {folders.pop()}{os.sep}\n" + "\n".join(path.name for path in written)
-            else:
-                message = "\n".join(str(path) for path in written)
-            self.notify(message, title="Exported", markup=False, timeout=12)
-        for problem in problems:
-            self.notify(problem, title="Export", severity="warning" if written else "error", markup=False, timeout=10)
-        return written
+    def open_export(self, thread_id: str, formats: tuple[str, ...] = ("json", "md")) -> None:
+        """The export dialog: where to write, then what was written (or why not)."""
+        from tui.export import default_export_dir
+        from tui.screens import ExportScreen
+
+        try:
+            folder = str(default_export_dir(getattr(self.interview, "home", None)))
+        except Exception as error:  # noqa: BLE001 - an unusable home: the user types a folder instead
+            folder = ""
+            self.log.error(f"no default export folder: {error!r}")
+        self.push_screen(ExportScreen(thread_id, folder, formats))
+
+    def export_thread(self, thread_id: str, formats: Iterable[str] = ("json", "md"), folder: str | None = None):
+        """Export an interview in the background; returns the worker (its result: a list of ExportOutcome)."""
+        return self.run_worker(self.export(thread_id, tuple(formats), folder), group="export", exit_on_error=False)
+
+    async def export(self, thread_id: str, formats: tuple[str, ...], folder: str | None = None) -> list:
+        """Write the chosen formats to ``folder`` (the default exports folder if None). Every format's outcome is
+        returned, written or not, so a failure of one never hides the other."""
+        from tui.export import ExportOutcome, build_exports, default_export_dir, write_exports
+
+        try:
+            target = Path(folder).expanduser() if folder else default_export_dir(getattr(self.interview, "home", None))
+        except Exception as error:  # noqa: BLE001 - e.g. LEVER_HOME unusable
+            return [ExportOutcome(fmt, None, self.reason(error)) for fmt in formats]
+        try:
+            snapshot = await self.call_interview("state", thread_id)
+            summary_of = getattr(self.interview, "summary", None)
+            summary = await self.call_interview("summary", thread_id) if summary_of else None
+        except Exception as error:  # noqa: BLE001
+            return [ExportOutcome(fmt, None, self.reason(error)) for fmt in formats]
+        texts = build_exports(snapshot, summary, self.names.get(thread_id), formats)
+        return write_exports(target, thread_id, texts)
 
     async def delete_thread(self, thread_id: str) -> None:
         if thread_id == self.thread_id and self.busy:
@@ -753,7 +878,8 @@ class LeverApp(App[int]):
         except Exception as error:  # noqa: BLE001
             self._error(error, "Could not delete")
             return
-        self.notify("Interview deleted.", markup=False, timeout=4)
+        self.names.set(thread_id, "")
+        self.notify("Interview deleted.", markup=False, timeout=3)
         if thread_id == self.thread_id:
             self.thread_id = None
             await self._start_new()
@@ -763,25 +889,39 @@ class LeverApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("New interview", "Start a new interview (the current one is saved)", self.action_new)
-        yield SystemCommand("History", "Resume, export or delete a past interview", self.action_history)
+        yield SystemCommand("History", "Search, rename, resume, export or delete past interviews", self.action_history)
         if self.thread_id is not None:
             yield SystemCommand(
                 "Export", "Write the recommendation (JSON) and the report (Markdown)", self.action_export
             )
+            yield SystemCommand("Export JSON", "Write the interview as JSON", lambda: self.action_export(("json",)))
             yield SystemCommand(
-                "Export JSON", "Write the recommendation as JSON", lambda: self.export_thread(self.thread_id, ("json",))
-            )
-            yield SystemCommand(
-                "Export Markdown report",
-                "Write the report with the transcript and sources",
-                lambda: self.export_thread(self.thread_id, ("md",)),
+                "Export Markdown report", "Write the report with the transcript and sources",
+                lambda: self.action_export(("md",)),
             )
         if self.recommendation is not None:
             yield SystemCommand("Recommendation", "Switch between the chat and the recommendation", self.action_toggle_view)
             yield SystemCommand("Sources", "The passages the recommendation cites", self.action_sources)
+            yield SystemCommand(
+                "Copy the recommendation", "The whole recommendation, as Markdown, to the clipboard",
+                self._copy_recommendation,
+            )
+        if self.snapshot is not None:
+            yield SystemCommand("Copy Lever's last message", "To the clipboard", self._copy_last)
         yield SystemCommand("Progress panel", "Show or hide the interview's progress (ctrl+t)", self.action_toggle_panel)
         yield SystemCommand("Help", "Keys and how Lever works", self.action_help)
         yield from super().get_system_commands(screen)
+
+    def _copy_recommendation(self) -> None:
+        if self.snapshot is not None and self.recommendation is not None:
+            from agent.report import recommendation_markdown
+
+            self.copy(recommendation_markdown(self.snapshot), "The recommendation")
+
+    def _copy_last(self) -> None:
+        replies = [w for w in self.conversation.query(AssistantMessage) if w.text]
+        if replies:
+            self.copy(replies[-1].text, "Lever's last message")
 
     async def on_unmount(self) -> None:
         # Work already running (a turn being saved) finishes; then our own Interview is closed.
@@ -791,16 +931,22 @@ class LeverApp(App[int]):
         self._executor.shutdown(wait=False)
 
 
-def run_app(resume: str | bool | None = None) -> int:
+def run_app(resume: str | bool | None = None, brain: str | None = None, server: str | None = None) -> int:
     """Run the app; the interview is built in the background so the window shows at once."""
-    app = LeverApp(resume=resume)
-    app.run()
+    app = LeverApp(resume=resume, brain=brain, server=server)
+    try:
+        app.run()
+    except Exception as error:  # noqa: BLE001 - e.g. the terminal refused a mode Textual needs
+        print(f"Lever could not run its chat in this terminal ({error}): try another terminal emulator.",
+              file=sys.stderr)
+        return 2
     if app.busy:
         print("Lever: finishing the last turn so it is saved…", file=sys.stderr)
-    code = app.return_code
-    if code is None:
-        return 1 if app.boot_error else 0
-    return code
+    if app.boot_error:
+        print(f"Lever could not start: {app.boot_error}", file=sys.stderr)
+    if app.boot_error:
+        return 1
+    return app.return_code or 0
 
 
 def _opening() -> "Snapshot":

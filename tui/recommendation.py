@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Label, Markdown, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Label, Markdown, OptionList, Static, TabbedContent, Tabs, TabPane
 from textual.widgets.option_list import Option
 
 from tui.text import STRATEGY_SHORT, link_citations, shorten
@@ -83,18 +84,21 @@ class CitationButton(Button):
 
 
 class ReasonItem(Vertical):
-    def __init__(self, index: int, reason, passages) -> None:
+    def __init__(self, index: int, reason, passages, value_text: str = "") -> None:
         super().__init__(classes="reason")
         self.index = index
         self.reason = reason
         self.passages = passages
+        self.value_text = value_text or reason.fact_value
 
     def compose(self) -> ComposeResult:
         reason = self.reason
         yield Static(
             Content.assemble((f"{self.index}. ", "bold"), reason.statement), markup=False, classes="reason-statement"
         )
-        basis: list = [("Based on ", "$text-muted"), (reason.fact.replace("_", " "), "italic"), " = ", reason.fact_value]
+        from agent.describe import fact_label
+
+        basis: list = [("Based on ", "$text-muted"), (fact_label(reason.fact), "italic"), ": ", self.value_text]
         if reason.assumed:
             basis.append((" (assumed: tell me if it is wrong)", "$warning italic"))
         elif reason.quote:
@@ -124,11 +128,33 @@ class LazyPane(TabPane):
 
 class RecommendationView(Vertical):
     """Everything about one recommendation, in tabs: verdict and scores, the explanation,
-    reasons with citations, costs, first steps, what would change it, and the sources."""
+    reasons with citations, costs, first steps, what would change it, and the sources.
 
-    def __init__(self, rec: "Recommendation", **kwargs) -> None:
+    ←/→ switch tabs (the app binds them wherever focus is); 1-9 open a cited source when focus is
+    in this view (ctrl+s lists them, and the command palette finds one by number while typing)."""
+
+    BINDINGS = [Binding(str(n), f"cite({n})", show=False) for n in range(1, 10)]
+
+    def __init__(self, rec: "Recommendation", profile=None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.rec = rec
+        self.profile = profile
+
+    def action_cite(self, number: int) -> None:
+        self.post_message(OpenCitation(number))
+
+    def _value_text(self, reason) -> str:
+        from agent.describe import describe_value
+
+        value = self.profile.value(reason.fact) if self.profile is not None and hasattr(self.profile, reason.fact) else None
+        return describe_value(reason.fact, value) if value is not None else reason.fact_value
+
+    async def step_tab(self, step: int) -> None:
+        """Move ``step`` tabs along (wrapping round), building the tab's content if needed."""
+        tabs = self.query_one("#rec-tabs", TabbedContent)
+        bar = tabs.query_one(Tabs)
+        (bar.action_next_tab if step > 0 else bar.action_previous_tab)()
+        await self.show_tab(tabs.active)
 
     def compose(self) -> ComposeResult:
         rec = self.rec
@@ -184,7 +210,8 @@ class RecommendationView(Vertical):
             )
         widgets.append(
             Static(
-                Content("Tabs: ←/→ · Reasons cite their sources: press [n] to read one · ctrl+r back to the chat"),
+                Content("Tabs: ←/→ · Read a cited source: 1-9 here, ctrl+s for the list, or ctrl+p and its number "
+                        "while typing · ctrl+y copies the recommendation · ctrl+r back to the chat"),
                 classes="hint verdict-hint",
                 markup=False,
             )
@@ -195,12 +222,27 @@ class RecommendationView(Vertical):
         rec = self.rec
         children: list[Widget] = [
             Static(
-                Content("Each reason names the fact it rests on. Press a [n] to read the cited passage."),
+                Content("Each reason names the fact it rests on. Press 1-9 (or click a [n]) to read a cited passage."),
                 classes="hint",
                 markup=False,
             )
         ]
-        children += [ReasonItem(i, reason, rec.passages) for i, reason in enumerate(rec.rationale, start=1)]
+        supporting = [r for r in rec.rationale if getattr(r, "stance", "for") != "against"]
+        against = [r for r in rec.rationale if getattr(r, "stance", "for") == "against"]
+        children += [ReasonItem(i, r, rec.passages, self._value_text(r)) for i, r in enumerate(supporting, start=1)]
+        if against:
+            children.append(Label("Trade-offs", classes="section-title"))
+            children += [ReasonItem(i, r, rec.passages, self._value_text(r))
+                         for i, r in enumerate(against, start=len(supporting) + 1)]
+        contradictions = getattr(rec, "contradictions", None) or []
+        if contradictions:
+            children.append(Label("Your documents say otherwise", classes="section-title"))
+            for c in contradictions:
+                parts: list[Widget] = [Static(Content.assemble(("! ", "bold $warning"), c.statement), markup=False)]
+                if 1 <= c.passage <= len(rec.passages):
+                    parts.append(Vertical(CitationButton(c.passage, rec.passages[c.passage - 1].title),
+                                          classes="citations"))
+                children.append(Vertical(*parts, classes="reason -contradiction"))
         if rec.assumptions:
             children.append(Label("Assumptions", classes="section-title"))
             children += [Static(Content("• " + item), markup=False, classes="bullet") for item in rec.assumptions]
