@@ -9,7 +9,8 @@ Scoring follows UNDERSTANDING.md: a recorded fact is correct when the item lists
 an estimate and is only scored when the item names it (in ``facts`` or ``not``). A reading held back for a
 confirmation question is not recorded: it counts toward recall when its value matches, and the number of
 confirmations is reported so that over-asking shows. Three optional item keys beyond the format: ``recent`` (the
-facts recorded from the previous answer, handed to the brain), ``scale`` (relative what-ifs, e.g.
+facts recorded from the previous answer, handed to the brain; when written as a mapping, their values also fill the
+profile the brain is given, as the interview's profile would), ``scale`` (relative what-ifs, e.g.
 ``{volume_month: 10}``, scored like facts) and ``directions`` (vague but directional answers, field -> more |
 less; scored like facts where the item names the field).
 """
@@ -87,7 +88,12 @@ def direction_fits(name: str, way: str | None, expected: Any) -> bool:
 def score_item(item: dict, brain: Any) -> ItemResult:
     from agent.types import Profile
 
-    heard = brain.understand(item["text"], item.get("pending"), Profile(), None, list(item.get("recent") or []))
+    recent = item.get("recent") or []
+    profile = Profile()
+    if isinstance(recent, dict):  # the previous answer's values too: the interview's profile holds them
+        for name, value in recent.items():
+            profile = profile.with_value(name, value, quote="", status="stated")
+    heard = brain.understand(item["text"], item.get("pending"), profile, None, list(recent))
     expected: dict[str, Any] = dict(item.get("facts") or {})
     scale_expected: dict[str, Any] = dict(item.get("scale") or {})
     directions_expected: dict[str, str] = dict(item.get("directions") or {})

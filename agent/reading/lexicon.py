@@ -496,7 +496,11 @@ def _ceiling(r, t: str, quote: str) -> None:
 
 
 def _corpus_words(r, t: str, quote: str, pending: str | None) -> None:
-    if "corpus" in r.facts:
+    if "corpus" in r.facts and not (r.corpus_counted and r.facts["corpus"][0] == "large"):
+        return
+    if r.corpus_counted:  # "about 40k tokens total, it all fits in one prompt": their words beat our estimate
+        if _FITS.search(t) and not negated(t, _FITS.search(t).start()):
+            r.set("corpus", "small", quote)
         return
     if re.search(r"fits? (?:in|into) (?:a|the|one) (?:prompt|context|system prompt)|a (?:few|couple of) pages|"
                  r"one[- ]pager|single page|short (?:list|document|faq|guide)|small (?:faq|document|set of (?:rules|"
@@ -512,6 +516,9 @@ def _corpus_words(r, t: str, quote: str, pending: str | None) -> None:
                    r"(?<!\d)\d{3,} (?:\w+ )?(?:docs|documents|pages|articles|files|pdfs|manuals|policies)"
                    r"(?! ?(?:a|per|each|every|/) ?(?:day|week|month|year|hour))", t):
         r.set("corpus", "large", quote)
+
+
+_FITS = re.compile(r"\bfits? (?:\w+ ){0,2}(?:in|into) (?:a|the|one|our|a single) (?:prompt|context|system prompt)")
 
 
 def _directions(r, t: str, pending: str | None) -> None:

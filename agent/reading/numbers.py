@@ -97,7 +97,7 @@ _PLURAL_SCALES = [  # "tens of thousands of": a value the words support
     (re.compile(r"\bdozens(?: of)?\b"), "36"),
 ]
 _HALF = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|\d+) and a half (million|thousand|billion|"
-                   r"hundred|seconds?|minutes?|hours?)\b")
+                   r"hundred|seconds?|minutes?|hours?|k|grand|mil|m|bn)\b")
 _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 _MONEY_WORDS = [
     (re.compile(r"\b(a couple of|a couple|couple of|a few|several)\s+(grand|k)\b"),
@@ -107,7 +107,7 @@ _MONEY_WORDS = [
 _FIXED = [
     (re.compile(r"\bhalf a second\b"), "500 ms"), (re.compile(r"\b(?:a|one) second\b"), "1 sec"),
     (re.compile(r"\bsub[- ]?second\b"), "under 1000 ms"), (re.compile(r"\bhalf a (million|billion|thousand)\b"),
-                                                        None),
+                                                        None), (re.compile(r"\bhalf a mil\b"), "500000"),
     (re.compile(r"\b(a|one) dozen\b"), "12"), (re.compile(r"\ba handful\b"), "5"),
     (re.compile(r"\ba couple of seconds\b|\ba couple seconds\b"), "2 secs"),
     (re.compile(r"\b(?:a few|few) seconds\b"), "3 secs"), (re.compile(r"\bseveral seconds\b"), "5 secs"),
@@ -125,8 +125,39 @@ def _fixed(t: str) -> str:
     return t
 
 
+# Misspellings of number words that text2num does not take, seen in typed answers; each is no English word.
+_TYPOS = {"ninty": "ninety", "nintey": "ninety", "ninety": "ninety", "fourty": "forty", "fourtey": "forty",
+          "fourteen": "fourteen", "fithteen": "fifteen", "fiveteen": "fifteen", "fivteen": "fifteen",
+          "fifity": "fifty", "fivety": "fifty", "sevnty": "seventy", "seventey": "seventy", "sevety": "seventy",
+          "eigthy": "eighty", "eighty": "eighty", "eigty": "eighty", "eightey": "eighty", "twentey": "twenty",
+          "tweny": "twenty", "twnety": "twenty", "thrity": "thirty", "thirtey": "thirty", "sixtey": "sixty",
+          "twelv": "twelve", "hundered": "hundred", "hunderd": "hundred", "hundret": "hundred", "thousnad": "thousand",
+          "thousend": "thousand", "thousant": "thousand", "thosand": "thousand", "milion": "million",
+          "millon": "million", "millian": "million", "bilion": "billion", "billon": "billion"}
+_TYPO_RE = re.compile(r"\b(" + "|".join(k for k, v in _TYPOS.items() if k != v) + r")\b")
+_UNITS_WORDS = ("one|two|three|four|five|six|seven|eight|nine")
+_TENS_WORDS = ("ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+               "fifty|sixty|seventy|eighty|ninety")
+# "seven fifty" (750), "nine ninety-nine" (999): hundreds said the short way, before a unit or at the end
+_SHORT_HUNDREDS = re.compile(rf"\b({_UNITS_WORDS}) ((?:{_TENS_WORDS})(?:[- ](?:{_UNITS_WORDS}))?)\b"
+                             r"(?=\s*(?:ms|milliseconds?|dollars?|bucks|requests?|a (?:day|week|month)|per |$|[,.;!?]))")
+_AND_A_HALF_SCALE = re.compile(r"\b(a|one) (million|thousand|billion|hundred) and a half\b")
+_QUARTERS = re.compile(r"\b(three quarters|a quarter|one quarter|a third|one third|two thirds|half) of an? "
+                       r"(million|thousand|billion|mil)\b")
+_FRACTION = {"three quarters": 0.75, "a quarter": 0.25, "one quarter": 0.25, "a third": 1 / 3, "one third": 1 / 3,
+             "two thirds": 2 / 3, "half": 0.5}
+_PLURAL_AFTER_NUMBER = re.compile(rf"\b(\d+(?:\.\d+)?|{_UNITS_WORDS}|{_TENS_WORDS}|a few|several) (hundred|thousand|million|"
+                                  r"billion)s\b(?: of)?")
+
+
 def words_to_digits(t: str) -> str:
     """Lower-case text with spelled and vague numbers rewritten as digits; money words as "$N"."""
+    t = _TYPO_RE.sub(lambda m: _TYPOS[m.group(1)], t)
+    t = _PLURAL_AFTER_NUMBER.sub(lambda m: f"{m.group(1)} {m.group(2)}", t)  # "2 millions of calls" is 2 million
+    t = _SHORT_HUNDREDS.sub(lambda m: m.group(1) + " hundred " + m.group(2), t)
+    t = _AND_A_HALF_SCALE.sub(lambda m: str(int(_SCALE[m.group(2)] * 1.5)), t)
+    t = _QUARTERS.sub(lambda m: str(int(_FRACTION[m.group(1)] * _SCALE["million" if m.group(2) == "mil" else
+                                                                    m.group(2)])), t)
     for pattern, repl in _MONEY_WORDS:
         t = pattern.sub(repl, t)
     t = _HALF.sub(lambda m: f"{_SMALL.get(m.group(1), m.group(1))}.5 {m.group(2)}", t)

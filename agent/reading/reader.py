@@ -66,6 +66,9 @@ _IGNORE_NOUN = re.compile(
     r"^\s?-?(?:[a-z'/-]+\s){0,2}?(?:people|persons?|person|engineers?|devs?|developers?|agents?|users?|customers?|"
     r"employees?|staff|analysts?|reps?|members?|seats?|lawyers?|nurses?|doctors?|clinicians?|teams?|humans?|"
     r"annotators?|labell?ers?|reviewers?|moderators?|students?|patients?|clients?|stores?|branches?|offices?|"
+    r"contractors?|freelancers?|workers?|interns?|temps?|folks|supervisors?|managers?|experts?|editors?|writers?|"
+    r"tutors?|teachers?|paralegals?|accountants?|technicians?|techs?|operators?|drivers?|"
+    r""
     r"regions?|countries?|languages?|locales?|markets?|classes|categories|intents?|queues?|buckets|fields?|columns?|"
     r"tables?|steps?|models?|prompts?|tools?|versions?|topics?|apis?|services?|servers?|gpus?|replicas?|shards?|"
     r"epochs?|retries|turns?|tenants?|departments?|brands?|products? lines?|sites?|apps?|channels?|partners?|"
@@ -97,7 +100,7 @@ _FILLER = re.compile(r"^\s?(?:or so|or more|or less|give or take|tops|max|at mos
                      r"of them|at best|not \d)?(?:\W|$)")
 _UNDER = re.compile(r"(?:under|below|less than|fewer than|not even|<)\s?$")
 _NOT_NUM = re.compile(r"(?:not|n't|instead of|rather than|from)\s(?:the\s)?$")
-_ONE_OFF = re.compile(r"\b(?:spent|spend on label\w*|one[- ]off|once|set ?up|upfront|up front|in total|so far|"
+_ONE_OFF = re.compile(r"\b(?:spent|paid|spend on label\w*|one[- ]off|once|set ?up|upfront|up front|in total|so far|"
                       r"project|training run|to train|to label|per (?:request|call|query|message|ticket|user|seat|"
                       r"token|1k|1000|thousand|million)|a (?:request|call|query|message|ticket))\b")
 _MONEY_BEFORE = re.compile(r"(?:budget|spend|spending|afford|cap|capped|bill|cost|costs|pay|paying)\W{1,3}"
@@ -115,7 +118,29 @@ _RELATIVE_MONEY = re.compile(r"\b(?:a|one) (tenth|fifth|quarter|third|half) of (
 _SCALE_AFTER = re.compile(r"^\s?(?:x|times)\b\s?(?:the\s|our\s|more\s)?(?:current\s)?(\w+)")
 
 
-_VOLUME_CUE = re.compile(r"traffic|volume|load|usage|throughput|scale|like|about|around|roughly|maybe|~|what if|grow|"
+_LABOUR = re.compile(r"\b(?:pay|pays|paying|paid)\s(?:our|the|their|\d+|a)?\s?(?:\w+\s)?(?:contractors?|staff|"
+                     r"people|agents|humans|freelancers|annotators|team|employees|reps|workers|interns|temps)\b|"
+                     r"\bsalar(?:y|ies)\b|\bwages?\b|\bpayroll\b")
+_PER_ITEM = re.compile(r"\b(?:each|per|every|one|a single|the average|an average|avg|average)\s(?:[a-z'-]+\s){0,2}?"
+                       r"(?:is|are|has|runs|takes|uses|of)?\s?(?:about|around|roughly|~|maybe|like)?\s?$")
+_SIZE_UNIT = re.compile(r"^\s?(?:tokens|words|characters|chars|pages|kb|mb)\b")
+_SIZE_PER_ITEM = re.compile(r"^\s?(?:tokens|words|characters|chars)\s(?:per|each|a|an|for each|in each|every)\s"
+                            r"(?:request|call|query|response|answer|message|prompt|ticket|reply|completion|turn|email)")
+_FEW_SHOT = re.compile(r"(?:in (?:the|our|each|a) (?:system )?prompt|few[- ]shot|shots?)\W{0,3}(?:[\w']+\W+){0,3}$")
+_FEW_SHOT_AFTER = re.compile(r"^\s?(?:[a-z'-]+\s){0,2}?(?:examples?|shots?|demos?) in (?:the|our|each|a) (?:system )?prompt|"
+                             r"^\s?(?:few[- ]shot|shots?)\b|^\s?(?:in-context|in context) examples?")
+_OF_THEM = re.compile(r"^\s?of (?:them|those|these)\b")
+_LAST_NOUN = re.compile(r"\b(" + "|".join(sorted(_CORPUS, key=len, reverse=True)) + r"|examples|pairs|requests|"
+                        r"tickets|queries|messages|calls)\b(?!.*\b(?:" + "|".join(sorted(_CORPUS, key=len, reverse=True))
+                        + r"|examples|pairs|requests|tickets|queries|messages|calls)\b)")
+_TOKEN_UNITS = ("tokens", "words")
+_EACH_AFTER = re.compile(r"^\s?(?:each|apiece|per (?:person|head|user|agent|lawyer|rep))\b")
+_HEADS = re.compile(r"(?<![\d.,])(\d{1,6})\s(?:[a-z'-]+\s)?(?:people|persons|users|lawyers|agents|employees|staff|"
+                    r"analysts|reps|engineers|doctors|nurses|clinicians|students|customers|members|advisers|advisors|"
+                    r"consultants|managers|teachers|technicians|techs|sellers|salespeople|brokers|planners|writers)\b")
+_ASKING = re.compile(r"\b(?:asks?|asking|sends?|sending|submits?|makes?|runs?|uses?|queries|query|types?|hits?|"
+                     r"opens?|starts?|fires? off|raises?|files?|generates?)\s(?:[a-z'-]+\s){0,3}?$")
+_VOLUME_CUE = re.compile(r"traffic|volume|load|usage|throughput|scale|what if|grow|"
                          r"suppose|imagine")
 
 
@@ -154,6 +179,12 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
     if _MIN.match(after) and _has(_LATENCY_CUE, t):
         k.kind, k.value, k.target = "latency", value * 60_000, bool(_TARGET.search(before))
         return k
+    if _LABOUR.search(t[max(0, q.start - 50):q.end + 40]):
+        return k  # "we pay our 3 contractors 6k/month": people's pay is neither a budget nor a count of requests
+    if _PER_ITEM.search(before) and _SIZE_UNIT.match(after) or _SIZE_PER_ITEM.match(after):
+        return k  # "each response is about 500 tokens": the size of one item, not of the knowledge
+    if _FEW_SHOT.search(before) or _FEW_SHOT_AFTER.match(after):
+        return k  # "three examples in the prompt": few-shot examples are not a labelled set
     if q.money or _MONEY_BEFORE.search(before) and not _IGNORE_NOUN.match(after) and not _CORPUS_NOUN.match(after) \
             and not _VOLUME_NOUN.match(after) and not _EXAMPLE_NOUN.match(after):
         if _ONE_OFF.search(t[max(0, q.start - 40):q.end + 40]):
@@ -171,10 +202,14 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
     if _PEOPLE_BEFORE.search(before) or _TEST_BEFORE.search(before) or _DURATION.match(after):
         return k
     rate = _RATE.match(after)
-    example = _EXAMPLE_NOUN.match(after) or _EXAMPLE_AFTER.match(after) or _EXAMPLE_BEFORE.search(before)
+    if _OF_THEM.match(after):  # "about 600 of them": the noun was named before the figure
+        noun = _LAST_NOUN.search(t[max(0, q.start - 80):q.start])
+        after = " " + noun.group(1) + after[len(_OF_THEM.match(after).group(0)):] if noun else after
     volume = _VOLUME_NOUN.match(after)
     corpus = _CORPUS_NOUN.match(after)
     ignore = _IGNORE_NOUN.match(after)
+    example = _EXAMPLE_NOUN.match(after) or _EXAMPLE_AFTER.match(after) or (
+        _EXAMPLE_BEFORE.search(before) and not (volume or corpus or ignore))  # the noun after the figure wins
     if _IGNORE_FIRST.match(after) and pending != "examples" and not _RATE.match(after) and not (
             _EXAMPLE_AFTER.match(after) or _EXAMPLE_BEFORE.search(before)):
         return k  # "25 fields from KYC documents": the noun right after the figure is what it counts
@@ -185,14 +220,16 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
     if example and not forced and value < 100 and pending != "examples" and re.match(
             r"^\s?(?:[a-z'/-]+\s){0,2}?labels\b", after) and not _EXAMPLE_AFTER.match(after):
         return k  # "30 risk labels": the label set, not labelled examples
-    if example and not rate and (forced or not (ignore and not _EXAMPLE_AFTER.match(after) and
-                                                not _EXAMPLE_NOUN.match(after))):
+    steady = rate and pending == "examples" and (_EXAMPLE_NOUN.match(after) or _EXAMPLE_AFTER.match(after))
+    if example and (not rate or steady) and (forced or not (ignore and not _EXAMPLE_AFTER.match(after) and
+                                                            not _EXAMPLE_NOUN.match(after))):
         k.kind = "examples"
         if pending == "examples" and _UNDER.search(before):
             k.value = value / 2  # "under 100": call it 50
         return k
-    if corpus and not rate and not (volume and volume.end() < corpus.end()) and not re.search(
-            r"prompt|instruction|context window", t[max(0, q.start - 30):q.end + 40]):
+    if corpus and not rate and not (volume and volume.end() < corpus.end()) and (corpus.group(1) in _TOKEN_UNITS or not
+                                                                             re.search(r"prompt|instruction|context window",
+                                                                                       t[max(0, q.start - 30):q.end + 40])):
         if value < 10 and pending != "corpus" and not re.search(
                 r"(?:have|has|got|our|across|over|from|in|of|with|is|are|just|only|about|around)\W{1,3}(?:\w+\W+){0,2}$",
                 before):
@@ -203,12 +240,17 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
         return k
     if volume or rate:
         if rate:
-            if _EACH_BEFORE.search(before):
+            if _EACH_BEFORE.search(before) or _EACH_AFTER.match(after[rate.end():]):
+                heads = _HEADS.search(t[:q.start])
+                if volume and heads and _ASKING.search(before):  # "40 lawyers, each asks maybe 10 questions a day"
+                    k.kind = "volume"
+                    k.value = float(heads.group(1).replace(",", "")) * value * _PER.get(_rate_unit(rate), 1)
                 return k  # "each agent handles 40 chats a day": a per-person rate, not the total
             k.kind, k.value = "volume", value * _PER.get(_rate_unit(rate), 1)
-            if not volume and pending != "budget" and "volume_month" not in recent and not _has(_VOLUME_CUE, t) \
-                    and not _VOLUME_VERB.search(before):
-                k.kind = "ignore"
+            if not volume and not _VOLUME_VERB.search(before) and pending != "budget" and (
+                    pending is not None or ("volume_month" not in recent and not _has(_VOLUME_CUE, t)
+                                            and not (k.value >= 1000 and _rate_unit(rate) in ("month", "mo")))):
+                k.kind = "ignore"  # a rate with no noun fills the volume only under the budget question
             return k
         k.kind = "volume" if pending == "budget" else "volume?"
         return k
@@ -238,6 +280,7 @@ class Reading:
     confirm: dict[str, tuple[Any, str]] = field(default_factory=dict)
     directions: dict[str, str] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
+    corpus_counted: bool = False  # the knowledge size came from a count (words can still say it fits a prompt)
 
     def set(self, name: str, value: Any, quote: str) -> None:
         self.facts[name] = (value, quote.strip()[:200])
@@ -352,11 +395,13 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
                 r.explicit.add("examples")
             elif k.kind == "money":
                 money.append((k, c.quote))
-            elif k.kind == "corpus" and "corpus_tokens" not in r.facts:
+            elif k.kind == "corpus" and "corpus" not in r.facts:
                 tokens = k.value * _CORPUS.get(k.unit, 2000)
-                r.set("corpus_tokens", tokens, c.quote)
+                if k.unit in _TOKEN_UNITS:  # a size in tokens or words is a figure; from a count it is only a guess
+                    r.set("corpus_tokens", tokens, c.quote)
                 r.set("corpus", "small" if tokens <= SMALL_CORPUS_TOKENS else "large", c.quote)
                 r.explicit.add("corpus")
+                r.corpus_counted = True
             elif k.kind == "bare":
                 bare.append((k, c.quote))
             elif k.kind == "scale" and whatif:
@@ -366,6 +411,8 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
         r.set("latency_ms", k.value, quote)
     if money:
         _money(r, money, low)
+    if any(not k.negated for k, _ in bare):
+        bare = [b for b in bare if not b[0].negated]  # "no, 200k. not 20k": the figure said against goes
     named = _named_field(low) if r.correction else None
     if named and bare:
         k, quote = next((b for b in bare if not b[0].negated), bare[0])
@@ -379,10 +426,10 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
         if name == "examples" and not numbers_known:
             r.set("examples", k.value, quote)
         elif name == "corpus" and not numbers_known:
-            tokens = k.value * 2000
-            r.set("corpus_tokens", tokens, quote)
+            tokens = k.value * 2000  # a bare count under the knowledge question: documents
             r.set("corpus", "small" if tokens <= SMALL_CORPUS_TOKENS else "large", quote)
             r.explicit.add("corpus")
+            r.corpus_counted = True
         elif name == "budget" and not numbers_known:
             r.ask("volume_month", k.value, quote)
         elif name in ("volume_month", "examples_recent", "budget_usd") and not numbers_known:

@@ -32,15 +32,26 @@ def clean(text: object) -> str:
 # ------------------------------------------------------------------------------------------ noise
 # A line is pasted machine text (code, logs, stack traces, shell, JSON, SQL) when it starts like one or is
 # dense with code punctuation. Such lines are blanked so that no figure inside them becomes a fact.
+_CODE_LINE = (  # a line that starts the way code or a shell command does, in the shape of code, not of a sentence
+    r"export \w+=|import [\w.]+(?: as \w+)?\s*$|from [\w.]+ import |def \w+\s?\(|class \w+\s?[(:]|"
+    r"return\s[^\n]{0,200}[;)]\s*$|for \w+(?:, ?\w+)* in [^\n]{1,200}:\s*$|(?:while|if|elif) [^\n]{1,200}:\s*$|"
+    r"else:\s*$|try:\s*$|except\b[^\n]{0,100}:\s*$|(?:const|let|var) [\w$]+\s?=|function\s?[\w$]*\s?\(|"
+    r"select [^\n]{1,300}\bfrom \w|insert into |update \w+ set |delete from |create (?:table|index|view) |curl |"
+    r"pip3? install |npm (?:install|run|i)\b|docker(?:-compose)? [a-z]|kubectl [a-z]|"
+    r"git (?:commit|push|pull|clone|checkout|add|log|diff|rebase|merge|status)\b|python3? [\w/.-]+\.py|sudo |"
+    r"cd [\w/.~-]|ls(?: -\w+)*\s*$")
 _NOISE_LINE = re.compile(
-    r"^\s*(?:traceback \(most recent call last\)|file \"[^\"\n]{0,300}\", line \d|at [\w$.]{1,200}\([\w$.]{0,200}"
-    r"(?::\d+)?\)|exception in thread|caused by:|\w{1,60}(?:error|exception): |\[?\d{4}-\d\d-\d\d[ t]\d\d:\d\d|"
-    r"\[?\d\d:\d\d(?::\d\d)?\]|(?:debug|info|warn|warning|error|fatal|trace)\b[ :\]]|[$#>] |>>> |#!|"
-    r"(?:export|import|from|def|class|return|for|while|if|elif|else|try|except|const|let|var|function|"
-    r"select|insert|update|delete|create|curl|pip|npm|docker|kubectl|git|python|sudo|cd|ls)\b[^\n]{0,400}"
-    r"[=(){}\[\];:*]|[{\[]\s*\"|\"[\w-]{1,60}\"\s*:|<\w{1,30}[ >/]|http/\d|[a-z]{1,30}-[a-z-]{1,40}: \S|"
-    r"[\w-]{1,40}(?:,[\w.-]{0,40}){2,}$)",
+    r"^\s*(?:traceback \(most recent call last\)|file \"[^\"\n]{0,300}\", line \d|at [\w$.]{1,200}\([\w$./]{0,200}"
+    r"(?::\d+){0,2}\)|at [\w$.<>]{1,200} \([^)\n]{0,300}:\d+(?::\d+)?\)|exception in thread|caused by:|"
+    r"\w{1,60}(?:error|exception): |\[?\d{4}-\d\d-\d\d[ t]\d\d:\d\d|"
+    r"\[?\d\d:\d\d(?::\d\d)?\]|\[?(?:debug|info|warn|warning|error|fatal|trace)\]?[ :\]]|\$ |>>> |#!|"
+    rf"(?:{_CODE_LINE})|[{{\[]\s*\"|\"[\w-]{{1,60}}\"\s*:|<\w{{1,30}}[ >/]|http/\d|http \d{{3}}\b|"
+    r"[a-z]{1,30}-[a-z-]{1,40}: \S|[\w-]{1,40}(?:,[\w.-]{0,40}){2,}$|[-*] \[[ x]\] |\|[^\n]{0,400}\||"
+    r"\S+ {3,}\S+ {3,}\S|@@ )",
     re.IGNORECASE)
+_QUOTE_MARK = re.compile(r"^(\s*)>+ ?", re.MULTILINE)  # "> text": a quoted line is still the user's words
+_LINK = re.compile(r"\b(?:https?://|www\.)\S{1,2000}|\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b",
+                   re.IGNORECASE)
 _CODE_CHARS = re.compile(r"[{}()\[\];=<>\\|_*/#@$^~`]")
 _FENCE = re.compile(r"```[^`]{0,4000}?```|```[^`]{0,4000}$", re.DOTALL)
 # Tokens that mix letters and digits in no reading of ours ("7f3a9", "aaaa1111bbbb", "k8s"); units such as
@@ -71,11 +82,18 @@ def blank_noise(text: str) -> tuple[str, bool]:
         return " " * len(m.group(0))
 
     text = _FENCE.sub(fence, text)
+    text = _QUOTE_MARK.sub(lambda m: m.group(1) + " ", text)
+    text, links = _LINK.subn(" ", text)  # an address or a link is never an answer
+    seen = seen or bool(links)
     lines = text.split("\n")
+    in_block = False
     for i, line in enumerate(lines):
-        if _noisy(line):
+        # a noisy line, or an indented line right after one (the rest of a stack trace or code block)
+        if _noisy(line) or (in_block and line[:1] in (" ", "\t") and line.strip()):
             lines[i] = ""
-            seen = True
+            seen = in_block = True
+        else:
+            in_block = False
     text = "\n".join(lines)
 
     def mixed(m: re.Match) -> str:
