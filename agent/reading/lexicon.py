@@ -53,7 +53,8 @@ _FRESHNESS = [
                r"very little|(rarely|seldom) updated|for (years|a year|(?<!\d)\d+ years)|(hasn't|haven't|has not|have not) "
                r"changed|same for (years|a year)|locked"),
 ]
-_CHANGE_CONTEXT = re.compile(r"chang|updat|refresh|revis|edit|publish|add(ed)?|new|rotate|evolv|stale|"
+_CHANGE_CONTEXT = re.compile(r"chang|updat|refresh|revis|edit|publish|add(ed)?|new|rotate|evolv|stale|gets? old|"
+                             r"outdated|out of date|sync|land|move|\blive\b|"
                              r"release|ship|moves?|data|docs?|document|prices?|catalog|polic|content|info|"
                              r"knowledge|rules|taxonom|inventory|schedule|menu|rates|intents|labels|categor|classes|tags|"
                              r"fields|schema|format|voice|style|guide|queues")
@@ -143,12 +144,13 @@ _PRIVACY_STANDARD = re.compile(
     r"vendor (is )?(fine|ok)|api (is )?(fine|ok|okay)|enterprise agreement|zero data retention|with an agreement|"
     r"cloud with an agreement|under (an|a|our|the) (enterprise )?(agreement|dpa|contract|baa)|"
     r"can go to (a|the) (cloud|hosted|vendor)")
-_PRIVACY_NONE = re.compile(r"no (special |particular )?(privacy |data )?(constraints?|concerns?|requirements?|issues?)|"
+_PRIVACY_NONE = re.compile(r"no (special |particular )?(privacy |data )?(constraints?|concerns?|requirements?|issues?|"
+                           r"restrictions?|rules)|\bpublic(?! cloud| api| endpoint| sector| compan| holiday| transport| health)\b|\bpublished\b|"
                            r"public data|nothing (sensitive|confidential|private)|not (sensitive|confidential)|"
                            r"open data|publicly available|(privacy|data) (isn't|is not) (a|an) (concern|issue)")
 _STAGE_PROTO = re.compile(r"prototyp\w*|proof[- ]of[- ]concept|\bpoc\b|\bmvp\b|hackathon|just (exploring|"
                           r"experimenting|starting( out)?|testing|trying)|early (stage|days)|experiment(ing)?\b|"
-                          r"\bdemo\b|side project|figuring (it|things) out|(haven't|have not|not yet) (built|"
+                          r"side project|figuring (it|things) out|(haven't|have not|not yet) (built|"
                           r"shipped|launched)|still exploring|still validating|validating the idea")
 _STAGE_PROD = re.compile(r"in production|production (system|traffic|app|service)|already (live|shipped|launched)|"
                          r"serving (customers|users)|live (product|system)|went live|at scale today")
@@ -222,6 +224,18 @@ _FRESH_EXPLICIT = [
                r"once every few years|per year|an annual|(?:a few|a couple of|some|occasional|minor|small) (?:tweaks|"
                r"changes|edits) (?:a|per) year|(?:1|2|3) (?:tweaks|changes|edits) (?:a|per) year"),
 ]
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_FRESH_EXPLICIT += [
+    ("realtime", r"\bwithin (?:a few |an? )?(?:hours?|minutes?)\b|\bminute[- ]to[- ]minute\b|\bhour[- ]to[- ]hour\b"),
+    ("daily", rf"\bmon(?:day)?\s?(?:-|to|through|thru)\s?fri(?:day)?\b|\bweekdays\b|\bevery weekday\b|"
+              r"\b(?:a few|a couple of|couple of|some|\d+) (?:edits|changes|updates|tweaks|fixes) (?:a|per|each) day\b|"
+              r"\bday[- ]by[- ]day\b"),
+    ("weekly", rf"\b(?:every|each|on|most|all) (?:{_DAYS})s?\b|\b(?:{_DAYS})s\b|\bonce (?:a|per) week\b"),
+    ("monthly", r"\b(?:once |twice )?(?:per|a|each|every) quarter\b|\bquarter(?:ly)?[- ]end\b|\bmonth[- ]end\b|"
+                r"\bwhen (?:finance|accounting) closes\b"),
+    ("yearly", r"\bannual\b|\b(?:spring|summer|autumn|fall|winter) \w+ and an? (?:spring|summer|autumn|fall|winter)\b|"
+               r"\bonce every (?:year|twelve months|12 months)\b"),
+]
 _FRESH_EXPLICIT_RE = [(v, re.compile(p)) for v, p in _FRESH_EXPLICIT]
 _FRESH_VAGUE = [
     ("realtime", re.compile(r"\bconstantly\b|\bcontinuously\b|all the time|non-?stop|around the clock|"
@@ -233,7 +247,11 @@ _FRESH_VAGUE = [
         r"(?:rarely|seldom) updated|(?:hasn't|haven't|has not|have not) changed|"
         r"same for (?:years|a year)|\blocked\b|nothing (?:here |in it |there )?(?:goes stale|changes|gets updated)|"
         r"never goes stale|doesn't go stale|^\W*never\b|basically never|set by (?:statute|law|regulation)|"
-        r"^\W*not much\b|(?:doesn't|does not) change much")),
+        r"^\W*not much\b|(?:doesn't|does not) change much|once in a blue moon|next to never|practically never|"
+        r"(?:never|hardly ever|rarely) (?:goes|gets) (?:stale|out of date|old)|(?:doesn'?t|does not|won'?t|never) "
+        r"(?:go|goes|get|gets) (?:stale|out of date|old)|(?:goes|go|is|are) (?:out of date|stale) (?:never|rarely)")),
+    ("realtime", re.compile(r"(?:^|, ?|\b(?:levels?|prices?|data|stock|inventory|feeds?|numbers)\W{1,3})live\W*$|"
+                            r"(?:^|, ?)live (?:updates|feed|data|stock|prices)")),
 ]
 _FRESH_LATER = re.compile(r"\b(?:but|in practice|realistically|really|actually|though|in reality|truthfully)\b")
 
@@ -409,6 +427,11 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
                                                          r"(?:tenant|subscription|account)\b", t)
     if strict and cloud_ok and re.fullmatch(r"(?:(?:data|eu|us) )?residency|regulated", strict.group(0)):
         strict = None  # "cloud is ok under our agreement, with EU residency": a cloud API, kept in region
+    if strict and negated(t, strict.start(), 30) and not _STRICT_SELF_NEG.search(t):
+        strict = None  # "we don't need on-prem", "doesn't have to be self-hosted"
+        cloud_ok = cloud_ok or True
+    if _STRICT_SELF_NEG.search(t) or _NO_CLOUD.search(t):
+        strict = strict or _STRICT_SELF_NEG.search(t) or _NO_CLOUD.search(t)
     if strict and not re.search(
             r"\b(?:no|not|don't|doesn't|does not|do not)\b (?:need|have) to stay|doesn't have to stay|"
             r"(?:don't|doesn't|do not|does not) need to be (?:on[- ]?prem|self[- ]hosted)", t):
@@ -417,9 +440,12 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
         r.set("privacy", "standard", quote)
     elif _PRIVACY_NONE.search(t) or re.search(r"all public|public (?:material|info|information|docs|content)", t):
         r.set("privacy", "none", quote)
-    if _STAGE_PROD2.search(t):
+    prod = _STAGE_PROD2.search(t)
+    if _STAGE_NOT_YET.search(t):
+        r.set("stage", "prototype", quote)  # "we aren't in production yet", "not live yet"
+    elif prod and not negated(t, prod.start(), 20):
         r.set("stage", "production", quote)
-    elif _STAGE_PROTO.search(t):
+    elif _STAGE_PROTO.search(t) or _STAGE_PROTO2.search(t):
         r.set("stage", "prototype", quote)
     _corpus_words(r, t, quote, pending)
     _directions(r, t, pending)
@@ -432,18 +458,40 @@ _STAGE_PROD2 = re.compile(
     r"at scale today|pilot (?:is |was )?(?:over|done|finished|ended|complete|wrapped)|(?:out of|after|past) "
     r"(?:the )?pilot|pilot wrapped|(?:beta|trial) (?:is |has )?(?:wrapped|over|done|ended|finished)|now it ships|"
     r"it ships|shipping (?:it )?to|launching to (?:everyone|all|customers)|rolling (?:it )?out (?:company[- ]wide|"
-    r"to (?:everyone|all|customers|every))|rolled out|in use (?:by|across)|(?:it'?s|has been) live|"
+    r"to (?:everyone|all|customers|every))|(?:we|we'?ve|we have|i) (?:\w+ )?rolled (?:it |this )?out|rolled (?:it |this )?"
+    r"out to (?:everyone|all|customers|users|the (?:whole )?company|every|\d)|in use (?:by|across)|"
+    r"(?:it'?s|has been|been|is|are|went|gone|going|go) live\b|live (?:since|for|with|to|in|at)\b|\bga\b|"
+    r"generally available|(?<!not )\blaunched\b(?! (?:a|the|our) (?:pilot|poc|prototype|beta|trial))|"
+    r"shipped (?:it |this )?to (?:\d+|all|our|every|some|a)|(?:in|to) prod\b|\bprod (?:since|for|traffic)|"
     r"shipped (?:it )?to (?:all |our |every )?(?:customers|users|everyone|clients)|been running (?:since|for)|"
     r"running in prod")
 
 
+_STRICT_SELF_NEG = re.compile(  # strict phrases that carry their own negation
+    r"\bnothing (?:\w+ )?(?:leaves|goes out|goes outside|gets out|leaves the building)|"
+    r"\b(?:data|it|anything|nothing) (?:can'?t|cannot|must not|mustn'?t|may not|won'?t|never) (?:leave|go out|go outside|"
+    r"leave the building)|\bnot (?:allowed|permitted) (?:to )?(?:leave|go out|use (?:a |the )?cloud|send)")
+_NO_CLOUD = re.compile(r"\b(?:cloud|external apis?|saas|third[- ]party (?:apis?|models?)|openai|hosted apis?)\W{0,3}"
+                       r"(?:is )?(?:no way|not allowed|not an option|forbidden|out of the question|a no[- ]go|banned|off the "
+                       r"table|never)\b|\bno (?:cloud|external|third[- ]party) (?:at all|whatsoever|allowed)\b")
+_STAGE_NOT_YET = re.compile(
+    r"\b(?:not|n't|never) (?:yet |even )?(?:live|in production|in prod|launched|shipped|released|deployed)\b|"
+    r"\bnot (?:yet )?(?:live|launched) yet\b|\bpre[- ]?(?:launch|production|release|revenue)\b|"
+    r"\b(?:haven'?t|have not|hasn'?t|has not) (?:\w+ )?(?:launched|shipped|gone live|released|deployed)\b")
+_STAGE_PROTO2 = re.compile(r"\bidea stage\b|\bnothing (?:is |has been )?built\b|\bjust an idea\b|\bin a notebook\b|"
+                           r"\bsandbox\b|\bpilot(?:ing)? (?:it |this )?(?:with|on|in)\b|\bstill (?:a |in )?(?:pilot|beta|"
+                           r"testing|building)\b|\bdemo (?:stage|only|for now)\b|\bjust a demo\b")
 _STRONG_CHANGE = re.compile(r"chang|updat|refresh|revis|stale|edit|publish|new version|rotat|evolv|moves?\b|"
                             r"outdated|out of date")
+
+
+_ACTIVE_USERS = re.compile(r"\b(?:daily|weekly|monthly) active (?:users|customers|people)|\b(?:dau|wau|mau)s?\b")
 
 
 def _freshness(r, t: str, quote: str, pending: str | None) -> None:
     if "freshness" in r.facts and r.facts["freshness"][2:] == ():
         pass
+    t = _ACTIVE_USERS.sub(" active users ", t)  # "3k daily active users" counts people, not a change rate
     context = pending == "freshness" or r.correction or _CHANGE_CONTEXT.search(t)
     if not context:
         return
@@ -553,6 +601,92 @@ def _latency_words(r, t: str, quote: str, pending: str | None) -> None:
         r.set("latency_ms", 60_000, quote)
 
 
+# Ceilings the engine must hear, read as a combination of parts anywhere in the message rather than as set
+# phrases: a retrieval step already in place + questions it fails on (hard, multi-document) or handles only when
+# simple; a cost + a verdict that rules it out; a vendor's model change + harm or a "since/until" marker.
+_R_SYSTEM = re.compile(r"\b(?:rag|retrieval|retriever|vector (?:search|db|store|index|database)|semantic search|"
+                       r"embeddings?|(?:chunked|indexed) and embedded|embedded|top-?\d+ chunks|chunks|search step|"
+                       r"(?:we|it) (?:already )?index(?:es)?|search (?:is|was) (?:in place|set up|live|there)|"
+                       r"(?:keyword|hybrid|elastic|bm25) search|(?:the|our) search|search engine|"
+                       r"(?:bot|assistant) (?:handles|answers|gets))\b")
+_R_SIMPLE = re.compile(r"\b(?:simple|easy|easier|basic|shallow|straightforward|single[- ](?:fact|doc\w*|hop|page)|"
+                       r"one[- ]liners?|one[- ]hop|faq[- ]level|(?:quick )?lookups?|factoid|direct)\b")
+_R_HARD = re.compile(r"\b(?:multi[- ]?(?:hop|step|part|doc\w*|page|source)|cross[- ]cutting|complex|complicated|"
+                     r"hard(?:er)? (?:ones|questions|qs|queries|stuff)|hard questions|compar\w+|aggregat\w+|"
+                     r"synthes\w+|spans?|spanning|across (?:several|multiple|many|two|three|different|the|all)|"
+                     r"combin\w+|more than one (?:page|doc\w*|source|article|policy|file)|"
+                     r"(?:two|three|several|multiple|many|different) (?:pages|docs|documents|sources|articles|policies|"
+                     r"files|manuals|sections)|reason\w* (?:over|across)|nuanced|deep(?:er)? questions|"
+                     r"anything (?:more|harder|deeper|beyond)|follow[- ]up questions|joins?)")
+_R_FAIL = re.compile(r"\b(?:fail\w*|garbage|wrong|flubs?|flubbed|chok\w*|hopeless|falls? (?:over|apart|down|flat)|"
+                     r"miss\w*|can'?t|cannot|struggl\w*|half[- ]right|never|breaks?|broken|problem|useless|bad|poor|"
+                     r"weak|only ever|only|mess|nonsense|off|not (?:good|great|reliable)|doesn'?t work|no good|junk)\b")
+_COST_WORD = re.compile(r"\b(?:costs?|bill|bills|spend|spending|price|pricing|expensive|pricey|costly|money|"
+                        r"budget|invoice|tokens? costs?|per[- ]call|per[- ]request|unit economics)\b|\$\s?\d")
+_COST_VERDICT = re.compile(r"\b(?:unsustainable|not sustainable|non[- ]?starter|prohibitive|can'?t continue|cannot "
+                           r"continue|can'?t keep|can'?t justify|too (?:much|high|expensive|costly|pricey)|"
+                           r"exceed\w*|over (?:budget|forecast)|blew|blown|through the roof|out of control|"
+                           r"(?:find|need|want|looking for) (?:a |something )?cheaper|doesn'?t scale|won'?t scale|"
+                           r"kill(?:s|ing)? (?:it|us|the|our)|rules? (?:it )?out|not viable|can'?t afford|cannot afford|"
+                           r"the problem|is the issue|a problem|flagged|eating (?:us|our|the)|burn\w*|"
+                           r"more than (?:the|it|we|each|a) \w+ (?:is worth|earns?|makes?|brings?)|"
+                           r"(?:make|making) the numbers work|numbers (?:don'?t|do not|won'?t) work|"
+                           r"ate (?:our|the)|crippling|painful)\b")
+_V_VENDOR = re.compile(r"\b(?:vendor|provider|openai|anthropic|google|azure|aws|bedrock|vertex|mistral|cohere|"
+                       r"they|their|the api|api|hosted model|the model|model provider)\b")
+_V_CHANGE = re.compile(r"\b(?:updated|updates?|changed|changes|pushed|rolled out|swapped|deprecat\w+|retired|"
+                       r"retiring|moved|upgraded|replaced|sunset\w*|new (?:\w+ )?(?:snapshot|version|release|model))\b")
+_V_MODEL = re.compile(r"\b(?:model|models|snapshot|version|deployment|checkpoint|weights|api)\b")
+_V_HARM = re.compile(r"\b(?:broke|broken|breaks?|stopped working|mess|worse|dropped|drop|tanked|regress\w*|"
+                     r"different\w*|shift\w*|failing|fails?|redo|(?:don'?t|doesn'?t|didn'?t) work|no longer|went from|"
+                     r"roll(?:ing)? back|can'?t pin|pinned|overnight|off|wrong|weird|garbage|until|till|since|after|"
+                     r"ever since|anymore|any more)\b")
+
+
+def _compositional_ceiling(r, t: str, quote: str) -> None:
+    have = r.facts.get("ceiling", ("",))[0]
+    if have in ("retrieval", "cost", "vendor"):
+        return
+    sysm = _R_SYSTEM.search(t)
+    if sysm and not negated(t, sysm.start(), 20) and _R_HARD.search(t) and (_R_SIMPLE.search(t) or _R_FAIL.search(t)) \
+            or sysm and re.search(r"\bonly (?:ever )?(?:\w+ ){0,3}(?:simple|easy|shallow|basic)", t):
+        r.set("ceiling", "retrieval", quote)
+        return
+    cost = _COST_WORD.search(t)
+    if cost and _COST_VERDICT.search(t) and not re.search(r"\b(?:labell?ing|label) (?:cost|budget|spend)", t):
+        r.set("ceiling", "cost", quote)
+        return
+    change = _V_CHANGE.search(t)
+    if change and _V_VENDOR.search(t) and _V_MODEL.search(t) and _V_HARM.search(t) and re.search(
+            r"\b(?:vendor|provider|openai|anthropic|google|azure|aws|bedrock|vertex|they|their|hosted|api)\b", t):
+        r.set("ceiling", "vendor", quote)
+
+
+_QUALITY = r"(?:quality|accuracy|correctness|being (?:right|correct|accurate)|getting (?:it|things|the answers?) right|" \
+           r"(?:right|correct|accurate|good) answers?|precision|the answers? (?:being )?(?:right|correct|accurate))"
+_QUALITY_FIRST = re.compile(
+    rf"{_QUALITY}\s?(?:is |comes |matters )?(?:beats|trumps|wins|>|over|above|before|first|most|is king|king|paramount|"
+    r"non[- ]?negotiable|is everything|everything|matters most|is what matters|above all|the (?:top|main|number one|#1|"
+    r"most important|only|first) (?:thing|priority|concern|goal)|is (?:the )?(?:top|main|number one|#1|first|most "
+    r"important) (?:thing|priority|concern))|"
+    rf"(?:most important|number one thing|number one priority|top priority|priority one|#1 priority|main thing|"
+    rf"what matters most|all that matters|only thing that matters)\W{{1,3}}(?:(?:is|for us|here|to us)\W{{1,3}})*"
+    rf"(?:the )?{_QUALITY}|"
+    r"rather (?:be|pay|wait|go)\b.{0,40}\b(?:right|correct|accurate)|"
+    r"(?:pay|spend|wait)\b.{0,30}\b(?:if|as long as|so long as|provided)\b.{0,30}\b(?:right|correct|accurate|"
+    r"bulletproof|reliable)|"
+    r"as long as (?:the )?(?:answers?|it|results?|outputs?) (?:are|is) (?:right|correct|accurate|bulletproof|reliable)|"
+    r"(?:a )?wrong answers? (?:costs?|hurts?|is (?:far |much |way )?worse|is (?:a )?(?:disaster|unacceptable|"
+    r"expensive)|can'?t happen)|can'?t (?:afford|risk) (?:mistakes|errors|to be wrong|wrong answers|getting it wrong)")
+_COST_DONT_CARE = re.compile(
+    r"(?:cost|costs|money|price|pricing|budget|the bill|spend|spending)\W{0,3}(?:is |are |and speed\W{0,3}|"
+    r"and latency\W{0,3})?(?:(?:n't|not|isn'?t|aren'?t|is not|are not) (?:really |so |that |too |very |much (?:of )?)?"
+    r"(?:a |an )?(?:concern|issue|problem|constraint|priority|factor|big deal|important|an object|a worry)|"
+    r"whatever|secondary|doesn'?t matter|don'?t matter)|"
+    r"(?:nobody|no one|we don'?t|don'?t)\W{0,3}(?:\w+\W+){0,2}cares? (?:much |about )?(?:about )?(?:the )?"
+    r"(?:cost|bill|price|money|spend)|"
+    r"(?:pay|spend) (?:whatever|what it takes|more|10x|extra|a premium|double)|(?:we'?ll|we will|happy to|willing to) pay|"
+    r"deep pockets|money is no object|budget is (?:not|no) (?:an )?(?:issue|object|constraint)")
 def read_message(r, t: str, quote: str, pending: str | None) -> None:
     """Message-level readings: ceilings that span clauses, the need, answers relative to the pending question."""
     if "ceiling" not in r.facts or r.facts["ceiling"][0] in ("accuracy", "drift", "none"):
@@ -560,6 +694,20 @@ def read_message(r, t: str, quote: str, pending: str | None) -> None:
             if pattern.search(t):
                 r.set("ceiling", kind, quote)
                 break
+    _compositional_ceiling(r, t, quote)
+    if "priority" not in r.facts and _QUALITY_FIRST.search(t) and not negated(t, _QUALITY_FIRST.search(t).start(), 16):
+        r.set("priority", "quality", quote)
+    if "cost_sensitivity" not in r.facts or r.facts["cost_sensitivity"][0] != "low":
+        m = _COST_DONT_CARE.search(t)
+        if m and not re.search(r"not that (?:we )?(?:don'?t|do not)", t) and (
+                "priority" in r.facts and r.facts["priority"][0] == "quality" or "cost_sensitivity" not in r.facts):
+            r.set("cost_sensitivity", "low", quote)
+    if re.search(r"not that (?:we )?(?:don'?t|do not) care", t):
+        r.set("cost_sensitivity", "high", quote)  # "it's not that we don't care about cost. we care a lot"
+    if r.facts.get("ceiling", ("",))[0] == "cost" and "cost_sensitivity" not in r.facts and re.search(
+            r"\b(?:too (?:much|expensive|costly|pricey|high)|unsustainable|not sustainable|non[- ]?starter|prohibitive|"
+            r"can'?t continue|cannot continue|cheaper|exceed\w*|the problem|flagged)\b", t):
+        r.set("cost_sensitivity", "high", quote)
     _need(r, t, quote, pending)
     _relative_to_pending(r, t, quote, pending)
     if r.facts.get("cost_sensitivity", ("",))[0] == "high" and _COST_SOFT.search(t) and \

@@ -113,6 +113,7 @@ _FIXED = [
     (re.compile(r"\b(?:a few|few) seconds\b"), "3 secs"), (re.compile(r"\bseveral seconds\b"), "5 secs"),
     (re.compile(r"\bseconds\b"), "secs"), (re.compile(r"(?<=\d)\s?second\b|(?<=\bper )second\b"), " sec"),
 ]
+_ORDINAL_WORD = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b")
 _PROTECT_ONE = re.compile(r"\bones\b|\bone\b(?!\s*(?:hundred|thousand|million|billion|point|and a half|or\s|to\s|[-\s]?(?:ms|seconds?)\b))")
 
 
@@ -167,7 +168,9 @@ def words_to_digits(t: str) -> str:
     for pattern, repl in _PLURAL_SCALES:
         t = pattern.sub(repl, t)
     t = _PROTECT_ONE.sub("onє", t)  # "no one", "one of them", "one prompt": not numbers
+    t = _ORDINAL_WORD.sub(lambda m: m.group(0).replace("t", "\u0442"), t)  # "first" is a word, not "1st"
     t = alpha2digit(t, "en", threshold=0).lower()  # it may capitalise a sentence start
+    t = t.replace("\u0442", "t")
     t = _SIGN_WORD.sub("-", t)  # "minus 200", "negative five": the sign is part of the figure
     t = re.sub(r"\bonє(?=s\b)|(?<=\bon)є(?=s\b)", "one", t).replace("onє", "one")
     # "2 1000" (alpha2digit on "2 thousand"): one number

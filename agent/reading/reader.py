@@ -299,8 +299,18 @@ class Clause:
 _NUMERIC = ("examples", "volume_month", "budget_usd", "latency_ms")
 
 
+_SHORTHAND = [(re.compile(p), w) for p, w in (
+    (r"\bwks?\b", "week"), (r"\bmths?\b|\bmnths?\b", "month"), (r"\byrs?\b", "year"),
+    (r"\bdayly\b|\bdaly\b|\bdaiy\b", "daily"), (r"\bweekely\b|\bweeky\b", "weekly"), (r"\bmonthy\b|\bmontly\b",
+                                                                                   "monthly"),
+    (r"\bu\b", "you"), (r"\br\b(?= (?:impatient|fine|ok|okay|happy|busy))", "are"), (r"\bpls\b|\bplz\b", "please"),
+    (r"\bqs\b", "questions"), (r"\bw/o\b", "without"), (r"\bw/(?=\s|\w)", "with "), (r"\bb/c\b|\bcuz\b", "because"))]
+
+
 def _prepare(quote: str) -> str:
     t = quote.lower()
+    for pattern, word in _SHORTHAND:  # typed shorthand and common misspellings, as a reader would take them
+        t = pattern.sub(word, t)
     t = re.sub(r"(?<=[a-z])/(?=[a-z])", " per ", t)
     t = words_to_digits(t)
     return " ".join(mask_names(t).split())

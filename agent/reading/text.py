@@ -108,7 +108,10 @@ def blank_noise(text: str) -> tuple[str, bool]:
 
 
 # ------------------------------------------------------------------------------------------ clauses
-_SPLIT = re.compile(r"(?<=[.;!?\n])\s+|\n+|,\s*(?:and|but|also|though|while)\s+|\s+but\s+|\s*;\s*|\s+-\s+")
+# "but" stays at the head of the clause it opens: what follows it is what the user settles on ("nonstop, but in
+# practice weekly")
+_SPLIT = re.compile(r"(?<=[.;!?\n])\s+|\n+|,\s*(?:and|also|though|while)\s+|,\s*(?=but\s)|\s+(?=but\s)|\s*;\s*|"
+                    r"\s+-\s+")
 
 
 def clauses(text: str) -> list[str]:
