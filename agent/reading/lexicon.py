@@ -25,15 +25,22 @@ _BEHAVIOUR_WEAK = re.compile(
     r"\b(fields|consistent(ly)?|convert\w*|transform\w*|skill|reasoning pattern|summari[sz]\w* in|"
     r"label(l)?ing each|template)\b")
 _GOALS = [
-    ("classification", re.compile(r"\b(classif\w*|categori[sz]\w*|rout(e|ing)|triage|intents?|spam|sentiment|tag(ging)? )")),
+    ("classification", re.compile(r"\b(classif\w*|categori[sz]\w*|rout(e|ing)|triage|intents?|spam|sentiment|tag(ging)? |"
+                                  r"tags? (?:\w+ )?(?:by|as|with)|sort(?:s|ing)? (?:\w+ ){0,3}into|"
+                                  r"(?:put|puts|assign|assigns) (?:\w+ ){0,3}(?:into|to) (?:a |the |one of )"
+                                  r"(?:\d+ )?(?:queues?|buckets?|categor\w+|classes|labels?))")),
     ("extraction", re.compile(r"\b(extract\w*|pars(e|ing)|fields|entities|structured (output|data)|json|convert\w*|"
+                              r"pulls? out|pulling out|picks? out|reads? (?:\w+ ){0,3}and (?:pulls?|picks?|gets?) |"
                               r"\d+-field|fixed (structure|schema|format|template)|fill (a|the|our) (form|template|"
                               r"structure|schema)|"
-                              r"transform\w*|sql|invoices?)\b")),
+                              r"transform\w*|sql)\b")),
     ("style", re.compile(r"\b(tone|voice|style|brand|persona|writing style|copy ?writing|marketing copy)\b")),
     ("major", re.compile(r"\b(domain[- ]specific reasoning|medical coding|legal analysis|reasoning patterns?|"
                          r"new skill|major behaviou?r)\b")),
-    ("qa", re.compile(r"\b(answer(s|ing)? (\w+ )?(questions|qs)|q ?& ?a|support (bot|assistant|agent)|chat ?bot|assistant over|"
+    ("qa", re.compile(r"\b(answer(s|ing)? (?:[\w']+ ){0,3}(questions|qs)|q ?& ?a|support (bot|assistant|agent)|chat ?bot|"
+                      r"assistant over|(?:they|people|staff|users|agents|employees|we) ask (?:it|the bot|the assistant) "
+                      r"(?:what|how|why|where|when|whether|about|questions)|ask(?:s|ing)? (?:it )?questions about|"
+                      r"docs assistant|(?:answers?|explains?) what (?:\w+ ){1,4}means?|"
                       r"questions about)\b")),
 ]
 _FRESHNESS = [
@@ -131,7 +138,11 @@ _PERMISSIONS = re.compile(r"\b(permissions?|access control|acls?|different (user
                           r"roles|people) (see|have|get|can see|access)|per[- ](user|customer|tenant|client|team)|"
                           r"multi[- ]tenant|role[- ]based|rbac|only sees? (their|its) own|entitlements?|"
                           r"their own (data|documents|accounts)|(user|customer)[- ]specific|can only see|"
-                          r"(matter|ethical|chinese|information) walls?|need[- ]to[- ]know|staffed on)\b")
+                          r"(matter|ethical|chinese|information) walls?|need[- ]to[- ]know (?:basis|access)|on a need[- ]to[- ]know|"
+                          r"staffed on|(?:must|should|can|may) (?:never|not|only) (?:see|access|view|read)|"
+                          r"(?:only|just) (?:see|sees|access|accesses|view|views|get|gets) (?:their|its|his|her) "
+                          r"(?:own|\w+'s?|team|region|department|region's|team's)|differs? (?:per|by) (?:user|role|team|"
+                          r"person|customer|client|region))\b")
 _PRIVACY_STRICT = re.compile(
     r"on[- ]?prem\w*|on premises|self[- ]host\w*|our own (servers|infrastructure|infra|hardware|cloud|data ?cent(er|re)s?|"
     r"gpus?|machines)|(data|eu|us) residency|residency|can't leave|cannot leave|can not leave|must not leave|mustn't "
@@ -145,7 +156,7 @@ _PRIVACY_STANDARD = re.compile(
     r"cloud with an agreement|under (an|a|our|the) (enterprise )?(agreement|dpa|contract|baa)|"
     r"can go to (a|the) (cloud|hosted|vendor)")
 _PRIVACY_NONE = re.compile(r"no (special |particular )?(privacy |data )?(constraints?|concerns?|requirements?|issues?|"
-                           r"restrictions?|rules)|\bpublic(?! cloud| api| endpoint| sector| compan| holiday| transport| health)\b|\bpublished\b|"
+                           r"restrictions?|rules)|\bpublic(?! cloud| api| endpoint| sector| compan| holiday| transport| health)\b|published (?:info|information|material|content|data)|"
                            r"public data|nothing (sensitive|confidential|private)|not (sensitive|confidential)|"
                            r"open data|publicly available|(privacy|data) (isn't|is not) (a|an) (concern|issue)")
 _STAGE_PROTO = re.compile(r"prototyp\w*|proof[- ]of[- ]concept|\bpoc\b|\bmvp\b|hackathon|just (exploring|"
@@ -162,7 +173,8 @@ _UNSURE = re.compile(r"not sure|unsure|no idea|(don't|do not|dont) know|dunno|\b
                      r"cannot say|not certain|no clue|(haven't|have not|not) (decided|measured|checked|thought)|"
                      r"\btbd\b|^\s*(pass|skip|\?+)\s*$|who knows|unclear|no strong (view|opinion)|not yet known|"
                      r"i'?m not the right person|depends")
-_DONE = re.compile(r"^\s*(bye|goodbye|quit|exit|done|that'?s all|that is all|nothing else|no more questions|"
+_DONE = re.compile(r"^\s*(bye|goodbye|quit|exit|done|that'?s all(?: from me| for now| for today)?(?:,? thanks| thank you|"
+                   r" cheers)?|that is all|nothing else|no more questions|"
                    r"(thanks|thank you)[,!.]? (that'?s|that is) (it|all)|we'?re done|i'?m done|stop|end|"
                    r"that'?s it|all good,? thanks|that'?s all i (know|have|can say)|that'?s everything|nothing more( to add)?|"
                    r"no more|i have nothing (else|more)( to add)?)\W*$")
@@ -181,13 +193,28 @@ _ORDER = re.compile(r"ignore (all |your |the |previous |prior )*(rules|instructi
 
 
 # ------------------------------------------------------------------------------------------ additions
-_CORRECTION_START = re.compile(r"^\W*(?:no|nope|nah|oops|whoops|wait|sorry)\b\W{0,3}(?:wait\W{0,3})?")
+_CORRECTION_START = re.compile(r"^\W*(?:(?:hmm+|um+|uh+|oh|ah|ok|okay|well|argh|ugh)\W+)*(?:no|nope|nah|oops|whoops|"
+                               r"wait|sorry)\b\W{0,3}(?:(?:no|wait)\W{0,3})?")
 _CORRECTION_WORDS = re.compile(r"\b(?:actually|i meant|i mean|make that|mistyped|mis-typed|typo|scratch that|"
                                r"correction|not \d|more like|i was wrong|wrong,)\b")
+_QUESTION_CUE = re.compile(r"\btl;? ?dr\b|\bin plain (?:words|english|terms|language)\b|\bshort version\b|"
+                           r"\bbottom line\b|\bsummar(?:y|ise|ize|ised|ized)\b|\bsum (?:it|that|this) up\b|"
+                           r"\bexplain (?:it |that |this )?(?:simply|plainly|like|in simple|in plain|to me)\b|\beli5\b|"
+                           r"\bin a nutshell\b|\b(?:the )?(?:gist|upshot|verdict)\b|\bkeep it simple\b|"
+                           r"\bsimple (?:terms|words|version|explanation)\b|\bwhat counts as\b|\bwhat do you mean\b")
 _CORRECTION = re.compile(r"\b(actually|correction|i meant|i mean|scratch that|sorry,|let me correct|to correct|"
+                         r"my mistake|my bad|misspoke|mis-spoke|should'?ve said|should have said|let me rephrase|"
+                         r"to clarify|let me fix|got (?:that|it) wrong|i was off|that was wrong|"
                          r"on second thought|change that|i was wrong|not quite|make that|mistyped|mis-typed|"
                          r"typo|oops|no wait)\b")
-_WHATIF = re.compile(r"\bwhat if\b|\bwhat about if\b|^\W*and if\b|^\W*if we\b|^\W*(?:suppose|supposing|imagine|"
+_WHATIF = re.compile(r"\bwhat if\b|\bwhat about if\b|\bhow about if\b|^\W*and if\b|^\W*if we\b|\bsuppose\b|"
+                     r"\bsupposing\b|\bhypothetical(?:ly)?\b|\bwould (?:anything|it|that|things|the (?:answer|"
+                     r"recommendation|advice|verdict|pick|strategy)) (?:change|be different|still hold|look) (?:if|with|at)\b|"
+                     r"\b(?:how much|what) would (?:it|this|that|the \w+) cost (?:at|with|if|for)\b|"
+                     r"\bre-?run (?:it |this |that |the numbers )?(?:with|assuming|at|for|using|on)\b|"
+                     r"\b(?:what|how) would (?:it|this|that|the \w+) look (?:like )?(?:if|at|with)\b|"
+                     r"^\W*(?:(?:hmm+|ok|so|and)\W+)?(?:what|how) about (?:\$?\d|a |an |twice|double|half|triple|ten|"
+                     r"\d+\s?x)|^\W*say (?!,)|\bin (?:a|the) (?:scenario|case) where\b|^\W*(?:suppose|supposing|imagine|"
                      r"hypothetically|say we|say the|say it|say our|let'?s say)\b|what then\W*$|"
                      r"^\W*(?:(?:and|but|ok|so)\W+)?(?:at|with) (?:(?<!\d)\d+(?:\.\d+)?\s?x|twice|double|half|triple|ten times)\b|"
                      r"\bwhat would (?:it|happen|change|the \w+ be)\b|"
@@ -202,6 +229,9 @@ _ADOPT = re.compile(r"^\W*(?:(?:ok(?:ay)?|yes|yeah|great|good|sounds good|alrigh
                     r"(?:\W+(?:then|please|thanks))?\W*$")
 
 _ADOPT_IN = re.compile(r"\b(?:go with (?:that|it|this)|let'?s do (?:that|it|this)|adopt (?:that|it|this)|"
+                       r"lock (?:that|it|this) in|make (?:the|that|this) (?:\w+ )?(?:scenario|what-?if|one) (?:the real one|"
+                       r"real|official|the plan|stick)|(?:^|\W)(?:yes|yep|yeah|ok|okay|sure)\W+assume (?:the|that|those|"
+                       r"it)\b|switch to (?:that|the) (?:scenario|one|what-?if)|take (?:that|the) (?:scenario|what-?if)|"
                        r"use that (?:scenario|one|instead)|make (?:that|it) (?:official|the plan)|switch to that|"
                        r"lock (?:that|it) in)\b")
 
@@ -317,6 +347,13 @@ _CEILING_MORE = [
         r"(?:the )?(?:volume|cost|price|bill|scale)\b")),
 ]
 _DIRECTIONS = [
+    ("budget_usd", "less", re.compile(
+        r"budget(?:'s| is)? (?:\w+ )?(?:limited|tight|small|modest|low|shoestring|minimal)|(?:can'?t|cannot|won'?t) "
+        r"spend (?:much|a lot|more than a little)|(?:small|tight|limited|shoestring|modest|tiny) budget|"
+        r"not (?:much|a lot of) (?:money|budget|cash)|(?:little|no real) budget")),
+    ("budget_usd", "more", re.compile(
+        r"deep pockets|money is no object|(?:generous|big|large|healthy|decent) budget|plenty of (?:budget|money|cash)|"
+        r"budget (?:is )?(?:generous|large|big|healthy|not an issue|not a problem|no object)|well[- ]funded")),
     ("examples", "more", re.compile(
         r"(?:big|large|huge|massive|sizeable|sizable|decent|good|substantial|giant|enormous) (?:labell?ed |annotated )?"
         r"(?:set|dataset|data set|pile|amount|number|collection|archive|history|corpus of examples|backlog)|"
@@ -324,8 +361,14 @@ _DIRECTIONS = [
         r"years (?:and years )?of (?:resolved |labell?ed |historical |past )?(?:tickets|data|examples|history|logs)")),
     ("examples", "less", re.compile(
         r"not (?:many|much|a lot)|a small (?:pile|set|number|amount|batch)|very few|barely any|hardly any|"
-        r"only a (?:few|couple|handful)|a tiny (?:set|number|amount)")),
+        r"only a (?:few|couple|handful)|a tiny (?:set|number|amount)|(?:a |only a )?modest (?:set|number|amount|pile|"
+        r"batch)|(?:it'?s|is|are|still) (?:quite |pretty |very |really )?(?:small|tiny|limited)\b|nowhere near")),
+    ("examples", "more", re.compile(
+        r"\b(?:big|large)-?ish\b|\bbiggish\b|\blargish\b|(?:data ?set|set|corpus|archive|collection) of labell?ed "
+        r"\w+ (?:is|are) (?:quite |pretty |very |really )?(?:large|big|huge|sizeable|substantial)|"
+        r"(?:^|\W)(?:quite |pretty |very |really )?(?:large|big|huge|sizeable|substantial)\W*$")),
     ("volume_month", "less", re.compile(
+        r"\ba trickle\b|\btrickle of\b|\bnow and then\b|\bonce in a while\b|\boccasional(?:ly)? (?:use|queries|requests)|"
         r"not (?:a lot of|much|many|a ton of|heavy|huge|high) (?:traffic|volume|requests|usage|load|calls|queries|use)|"
         r"^\W*not much\b|\blow (?:volume|traffic|usage|load)|light (?:traffic|usage|load)|modest (?:volume|traffic|usage)|"
         r"(?:volume|traffic|usage|load) is (?:modest|low|light|small|tiny)|internal tool|few requests|"
@@ -333,10 +376,17 @@ _DIRECTIONS = [
     ("volume_month", "more", re.compile(
         r"(?:tons|lots|loads|heaps) of (?:requests|traffic|calls|queries|messages|usage|users)|"
         r"heavy (?:traffic|usage|load|volume)|(?:high|huge|massive|large|big) (?:volume|traffic|scale|load)|"
-        r"(?:volume|traffic) is (?:high|huge|massive|large|big)|\bat scale\b")),
+        r"(?:volume|traffic) is (?:high|huge|massive|large|big)|\bat scale\b|(?:a lot|lots|loads|tons) of (?:requests|"
+        r"queries|calls|messages|traffic)|every customer,? every day|^\W*(?:massive|huge|enormous|big|high|heavy)\W*$|"
+        r"^\W*(?:massive|huge|enormous)\W")),
     ("latency_ms", "less", re.compile(
-        r"(?:should|must|has to|needs to|need to) be (?:quick|fast|snappy|responsive)|quick (?:answers|responses|"
-        r"replies)|fast (?:answers|responses|replies)|\binteractive\b|\blow latency\b|latency matters")),
+        r"(?:should|must|has to|have to|needs to|need to) be (?:quick|fast|snappy|responsive|speedy)|quick (?:answers|"
+        r"responses|replies)|fast (?:answers|responses|replies)|\binteractive\b|\blow latency\b|latency matters|"
+        r"\bsnappy\b|\bimpatient\b|\bno (?:one|body) (?:wants|likes) to wait|(?:answers|replies|responses) (?:have|need|"
+        r"must) to be (?:quick|fast)|as fast as possible|\bspeedy\b")),
+    ("latency_ms", "more", re.compile(
+        r"(?:the )?slow(?:er)? (?:end )?is (?:fine|ok|okay|acceptable)|(?:can|could|happy to|expect to|don'?t mind "
+        r"(?:to )?) wait (?:a bit|a while|a little|for)|(?:take|takes) (?:a while|its time)|not time[- ]sensitive")),
 ]
 _SCALE_WORDS = re.compile(
     r"\b(twice|double|doubled|doubling|triple|tripled|tripling|half|halved|halving|quadruple|ten times|10 times|"
@@ -358,7 +408,39 @@ def scale_from_noun(r, noun: str, factor: float) -> None:
         r.scale[name] = float(factor)
 
 
-def read_scale(r, t: str) -> None:
+_SCALE_VERB = re.compile(
+    r"\b(volume|traffic|requests|load|usage|calls|queries|users|messages|tickets|examples|labelled|labeled|pairs|data|"
+    r"budget|spend)\s(?:\w+\s)?(doubles|doubled|doubling|triples|tripled|tripling|halves|halved|quadruples|quadrupled|"
+    r"(?:grows|grew|goes up|went up|increases|increased|jumps|jumped|rises|rose|spikes|spiked|drops|dropped|falls|fell|"
+    r"goes down|went down|shrinks|shrank|decreases|decreased|is cut|were cut|was cut)\s(?:by\s)?(?:(\d+(?:\.\d+)?)\s?"
+    r"(x|times|%|percent)|(\d+(?:\.\d+)?)\s?(?:x|times)))")
+_DOWN = ("drop", "fall", "fell", "down", "shrink", "shrank", "decrease", "cut", "half", "halv")
+
+
+def _scale_verb(m: re.Match) -> float | None:
+    verb = m.group(2)
+    fixed = {"doubles": 2, "doubled": 2, "doubling": 2, "triples": 3, "tripled": 3, "tripling": 3, "halves": 0.5,
+             "halved": 0.5, "quadruples": 4, "quadrupled": 4}
+    if verb in fixed:
+        return float(fixed[verb])
+    down = any(w in verb for w in _DOWN)
+    if m.group(3):
+        n = float(m.group(3))
+        if m.group(4) in ("%", "percent"):
+            return 1 - n / 100 if down else 1 + n / 100
+        return 1 / n if down and n else n
+    if m.group(5):
+        n = float(m.group(5))
+        return 1 / n if down and n else n
+    return None
+
+
+def read_scale(r, t: str, digits: str = "") -> None:
+    for m in _SCALE_VERB.finditer(digits or t):  # "traffic drops by 80%", "volume doubles"
+        factor = _scale_verb(m)
+        name = _SCALE_FIELD.get(m.group(1))
+        if factor and 0 < factor and name and name not in r.scale:
+            r.scale[name] = factor
     for m in _SCALE_WORDS.finditer(t):
         factor = float(m.group(2)) if m.group(2) else _SCALE_FACTOR.get(m.group(1))
         name = _SCALE_FIELD.get(m.group(3))
@@ -368,6 +450,10 @@ def read_scale(r, t: str) -> None:
         name = _SCALE_FIELD.get(re.search(r"\bdoubled the (\w+)", t).group(1))
         if name:
             r.scale[name] = 2.0
+    if not r.scale and not r.facts:  # "what about 100x?": a bare multiple is a multiple of the traffic
+        m = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s?x\b(?!\s?\w)|\b(twice|double|triple|ten times)\b(?!\s\w)", t)
+        if m:
+            r.scale["volume_month"] = float(m.group(1)) if m.group(1) else float(_SCALE_FACTOR[m.group(2)])
 
 
 _NEGATOR = re.compile(r"\b(?:no|not|don't|dont|doesn't|doesnt|never|without|nor|neither|isn't|aren't|won't|"
@@ -587,8 +673,11 @@ def _directions(r, t: str, pending: str | None) -> None:
 def _latency_words(r, t: str, quote: str, pending: str | None) -> None:
     if "latency_ms" in r.facts:
         return
-    if re.search(r"\b(?:instant(?:ly|aneous)?|snappy|blazing|feel instant|real[- ]?time (?:chat|responses?|replies|"
-                 r"answers))\b", t):
+    if pending == "freshness":
+        return  # under the freshness question, "real-time" and "live" speak of the data, not of answers
+    if re.search(r"\b(?:instant(?:ly|aneous)?|blazing|feel instant|real[- ]?time (?:responses?|replies|"
+                 r"answers))\b", t) and not re.search(r"(?:n't|not|no need to) (?:have to |need to )?(?:be |feel )?"
+                                                       r"instant", t):
         r.set("latency_ms", 300, quote)
     elif (pending == "budget" or re.search(r"latenc|respon|answer|repl|wait|speed|turnaround|results back|"
                                            r"real[- ]?time", t)) and \

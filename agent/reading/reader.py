@@ -334,29 +334,39 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
     body_low = " ".join(body.lower().split())
     r.order = bool(L._ORDER.search(low))
     r.correction = bool(L._CORRECTION.search(body_low)) or bool(
-        L._CORRECTION_START.match(body_low) and (pending is None or L._CORRECTION_WORDS.search(body_low)))
+        L._CORRECTION_START.match(body_low) and (pending is None or L._CORRECTION_WORDS.search(body_low))) or bool(
+        _CONTRAST.search(body_low) or _STARRED.match(body_low))
     whatif = bool(L._WHATIF.search(body_low)) and not r.correction
-    if L._ADOPT.match(body_low) or (len(body_low) <= 160 and L._ADOPT_IN.search(body_low) and not whatif
-                                     and not body_low.rstrip().endswith("?")):
+    if L._ADOPT.match(body_low):
         r.intent = "adopt"
         return r
+    adopt = len(body_low) <= 200 and bool(L._ADOPT_IN.search(body_low)) and not whatif and \
+        not body_low.rstrip().endswith("?")  # "we can get 10k pairs after all. lock it in": adopt, with the figure
 
     parts = [Clause(c, _prepare(c), []) for c in clauses(body)]
     for c in parts:
         if len(_FIGURE.findall(c.text)) > MAX_FIGURES:
             continue  # a list, table or paste of figures: no one states a fact that way
         c.typed = [_type(q, c.text, pending, recent) for q in scan(c.text)]
-    _quantities(r, parts, pending, recent, whatif, body_low)
+    _quantities(r, parts, pending, recent, whatif, body_low, profile)
     for c in parts:
         L.read_clause(r, c.text, c.quote, pending)
     norm_all = _prepare(body)  # the whole message, joining words ("but") that the clause split dropped
     L.read_message(r, norm_all, body.strip(), pending)
     if whatif:
-        L.read_scale(r, norm_all)
+        L.read_scale(r, norm_all, words_to_digits(body.lower()))
         for name in ("need", "goal"):  # word choice inside a hypothetical says nothing about the need
             if name not in r.explicit:
                 r.facts.pop(name, None)
-    r.intent = _intent(r, raw, body_low, whatif)
+    if not r.correction and recent and L._CORRECTION_START.match(body_low) and any(
+            n in r.facts and n in recent and n not in _PENDING_FILLS.get(pending or "", ()) for n in r.facts):
+        r.correction = True  # "no no, cloud's fine with a DPA" under another question: it corrects the last answer
+    if r.correction and recent:
+        for name in list(r.facts):  # a correction of the last answer is not also an answer to the question asked
+            if name in _PENDING_FILLS.get(pending or "", ()) and name not in recent and name not in r.explicit \
+                    and any(n in r.facts for n in recent):
+                del r.facts[name]
+    r.intent = "adopt" if adopt else _intent(r, raw, body_low, whatif)
     for name in list(r.directions):
         if name in r.facts or name in r.confirm:
             del r.directions[name]  # a value said outright beats the direction
@@ -367,6 +377,8 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
 def _intent(r: Reading, raw: str, low: str, whatif: bool) -> str:
     if whatif and (r.facts or r.scale):
         return "whatif"
+    if not r.facts and not r.confirm and L._QUESTION_CUE.search(low):
+        return "question"  # "tl;dr", "bottom line?", "explain it simply": the summary, as an answer
     if not r.facts and not r.confirm:
         if L._UNSURE.search(low):
             return "unsure"
@@ -378,7 +390,7 @@ def _intent(r: Reading, raw: str, low: str, whatif: bool) -> str:
 
 
 def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: list[str], whatif: bool,
-                low: str) -> None:
+                low: str, profile: Any = None) -> None:
     latency: list[tuple[Typed, str]] = []
     bare: list[tuple[Typed, str]] = []
     money: list[tuple[Typed, str]] = []
@@ -421,8 +433,24 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
         r.set("latency_ms", k.value, quote)
     if money:
         _money(r, money, low)
+    said_against = [k for k, _ in bare if k.negated]
     if any(not k.negated for k, _ in bare):
         bare = [b for b in bare if not b[0].negated]  # "no, 200k. not 20k": the figure said against goes
+    known = _known_numbers(profile, recent)
+    if bare and known and len(bare) == 1:
+        # "5000, not 500" when the last answer recorded $500: the figure said against names the fact to correct
+        target = next((n for k in said_against for n, v in known.items() if _close(k.value, v)), None)
+        if target is None and pending not in ("examples", "corpus", "budget") and len(known) == 1:
+            target = next(iter(known))  # "1.2M" under another question: it corrects the figure just recorded
+        if target and target not in r.facts:
+            r.set(target, bare[0][0].value, bare[0][1])
+            r.correction = True
+            return
+    per = _PER_CORRECTION.search(low)
+    if per and known.get("volume_month") and "volume_month" not in r.facts and not bare:
+        r.set("volume_month", known["volume_month"] * _PER.get(per.group(1), 1), low)  # "oops, that was per day"
+        r.correction = True
+        return
     named = _named_field(low) if r.correction else None
     if named and bare:
         k, quote = next((b for b in bare if not b[0].negated), bare[0])
@@ -449,6 +477,35 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
         elif name == "guess" and not numbers_known and (r.correction or L._CORRECTION_START.match(low)):
             r.correction = True
             r.ask("volume_month" if k.value >= 10_000 else "examples", k.value, quote)
+
+
+_PENDING_FILLS = {"need": ("need", "goal"), "freshness": ("freshness",), "budget": ("latency_ms", "volume_month",
+                  "cost_sensitivity", "budget_usd"), "examples": ("examples",), "corpus": ("corpus", "corpus_tokens"),
+                  "citations": ("citations", "permissions"), "privacy": ("privacy",)}
+_CONTRAST = re.compile(r"\d[\d.,]*\s?(?:k|m|mm|bn|ms|s|secs?|seconds|%|grand)?\s?(?:[a-z]+\s)?,?\s?(?:not|rather than|"
+                       r"instead of)\s\$?\d")  # "200k, not 20k": a figure set against another corrects it
+_STARRED = re.compile(r"^\W*\$?\d[\d.,]*\s?(?:k|m|mm|bn|ms|s)?\s?\*\W*$")  # "40k*": the chat way to correct a typo
+_PER_CORRECTION = re.compile(r"\b(?:that|it|those|this) (?:was|is|were|'s|'re) (?:a |per |each |every )"
+                             r"(day|week|hour|year|minute)\b|\bi meant (?:a|per) (day|week|hour|year)\b")
+
+
+def _known_numbers(profile: Any, recent: list[str]) -> dict[str, float]:
+    """The numeric facts of the last answer with their values (from the interview's profile)."""
+    out: dict[str, float] = {}
+    for name in recent:
+        if name not in _NUMERIC:
+            continue
+        try:
+            value = profile.value(name) if profile is not None else None
+        except Exception:  # noqa: BLE001 - a profile of another shape: nothing to compare against
+            value = None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[name] = float(value)
+    return out
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.05 * max(abs(a), abs(b), 1)
 
 
 def _money(r: Reading, money: list[tuple[Typed, str]], low: str) -> None:
