@@ -61,7 +61,7 @@ _FRESHNESS = [
                r"changed|same for (years|a year)|locked"),
 ]
 _CHANGE_CONTEXT = re.compile(r"chang|updat|refresh|revis|edit|publish|add(ed)?|new|rotate|evolv|stale|gets? old|"
-                             r"outdated|out of date|sync|land|move|\blive\b|"
+                             r"outdated|out of date|land|move|\blive\b|"
                              r"release|ship|moves?|data|docs?|document|prices?|catalog|polic|content|info|"
                              r"knowledge|rules|taxonom|inventory|schedule|menu|rates|intents|labels|categor|classes|tags|"
                              r"fields|schema|format|voice|style|guide|queues")
@@ -87,7 +87,8 @@ SMALL_CORPUS_TOKENS = 5_000  # seed 003: knowledge under ~5,000 tokens fits in t
 
 _COST_HIGH = re.compile(
     r"cost (really )?(matters|is (a |the )?(big |main |real |major )?(concern|issue|priority|constraint|problem))|"
-    r"costs? matters?|tight budget|budget is (?:very |really |pretty |quite )?(?:tight|limited|small|modest)|(?:needs? to|has to|must|should) be cheap|keep it cheap|"
+    r"costs? matters?|tight budget|budget(?:'s| is) (?:very |really |pretty |quite )?(?:tight|limited|small|modest)|"
+    r"(?:can'?t|cannot) spend (?:much|a lot)|(?:needs? to|has to|must|should) be cheap|keep it cheap|"
     r"cheap(?:er)? is (?:the priority|better|key)|as cheap as possible|cheapest|too expensive|"
     r"(?:bill|cost|costs|price|spend)\b.{0,20}\b(?:killing|eating|hurting|too high|painful|a problem)|"
     r"(?:something|much|a lot|far) cheaper|want (?:it|that|the bill|costs?) (?:lower|down)|"
@@ -109,7 +110,8 @@ _COST_SOFT = re.compile(r"\bbut (?:it'?s |that'?s )?not (?:the )?(?:make or brea
                        r"\bmoderately\b|a fair (?:amount|bit)|\bsomewhat\b|\ba bit\b|to some (?:extent|degree)|"
                        r"not the top (?:concern|priority)|within reason")
 _CEILING = [
-    ("format", re.compile(r"(inconsistent|unreliable|broken|invalid|malformed|wrong) (format|formats|formatting|json|"
+    ("format", re.compile(r"ignor\w* (?:our|the|my) (?:output |required |expected )?(?:format|schema|template|"
+                          r"structure)|(inconsistent|unreliable|broken|invalid|malformed|wrong) (format|formats|formatting|json|"
                           r"schema|structure|output)|(json|schema|format|output)\b.{0,30}\b(malformed|invalid|broken)|breaks? the (json|schema|format)|(doesn't|does not|don't|won't) "
                           r"(follow|stick to|respect) (the|our) (format|schema|template)|format (is |keeps )?"
                           r"(inconsistent|drifting|breaking)|formats? (come|comes) out (inconsistent|wrong|different)|"
@@ -297,6 +299,9 @@ _CITE = re.compile(
     r"able to|have to be able to|want to|should be able to) (?:check|verify|trace|see where)|"
     r"(?:the )?(?:clause|section|source) (?:must|has to|needs to) be (?:cited|quoted|named|referenced)|"
     r"(?:audit|compliance) (?:trail|requires? (?:the )?sources?)|grounded (?:in|with) (?:sources|citations))")
+_PEOPLE_CITE = re.compile(r"\b(?:we|lawyers|attorneys|our (?:\w+ )?(?:team|staff|people|analysts|lawyers|writers|"
+                          r"editors|researchers|doctors|engineers)|they|people|researchers|analysts|writers|editors)"
+                          r"(?: \w+)?\s$")
 _CITE_SKIP = re.compile(r"\bdata sources?\b|\bsources? of (?:truth|data)\b|open[- ]source|\bsourcing\b")
 
 _PRIORITY = [
@@ -492,11 +497,17 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
                 r.set("cost_sensitivity", "high", quote)
     _ceiling(r, t, quote)
     m = _CITE.search(t)
+    if m and m.group(0) in ("cite", "cites", "cited", "citing") and _PEOPLE_CITE.search(t[max(0, m.start() - 40):m.start()]):
+        m = None  # "our lawyers cite case law all day": people citing, not the answers
     if m and not _CITE_SKIP.search(t[max(0, m.start() - 12):m.end() + 12]):
         post = re.match(r"\s?(?:are|is)?\s?(?:n't|not|never) (?:really )?(?:needed|required|necessary|a must|"
                         r"important|a requirement|mandatory|expected)|\s?(?:aren't|isn't|are not|is not|won't be)\b",
                         t[m.end():m.end() + 40])
         r.set("citations", not (negated(t, m.start(), 40) or post), quote)
+    elif re.search(r"\b(?:don'?t|doesn'?t|do not|does not|never|nobody|no one|no-one)\b (?:really )?(?:care|cares|need to "
+                   r"know|needs to know|need to see|needs to see|ask|asks|check|checks) where (?:an |the |each )?"
+                   r"(?:answers?|replies|information|info|it) (?:comes?|came) from", t):
+        r.set("citations", False, quote)
     elif re.search(r"\b(?:citations?|cite|sources?)\b", t) and not _CITE_SKIP.search(t) and re.search(
             r"\bno need\b|\bdon'?t need\b|\bnot (?:needed|required|necessary)\b|\baren'?t (?:needed|required)|"
             r"\bnobody (?:checks|cares|looks)", t):
@@ -636,13 +647,21 @@ def _corpus_words(r, t: str, quote: str, pending: str | None) -> None:
         if _FITS.search(t) and not negated(t, _FITS.search(t).start()):
             r.set("corpus", "small", quote)
         return
-    if re.search(r"fits? (?:in|into) (?:a|the|one) (?:prompt|context|system prompt)|a (?:few|couple of) pages|"
+    large = _LARGE_WORDS.search(t)
+    if large and (pending == "corpus" or re.search(r"prompt|context|docs|documents|pages|files|pdfs|articles|content|"
+                                                    r"wiki|manuals|knowledge|corpus|contracts|material", t)):
+        r.set("corpus", "large", quote)  # "way more than fits in a prompt": said before "fits" can be read as small
+    elif re.search(r"fits? (?:in|into) (?:a|the|one) (?:prompt|context|system prompt)|a (?:few|couple of) pages|"
                  r"one[- ]pager|single page|short (?:list|document|faq|guide)|small (?:faq|document|set of (?:rules|"
                  r"facts))|a page or two|handful of (?:facts|rules|pages)|few paragraphs|\b[1-3]-page\b|"
-                 r"short list of", t):
+                 r"short list of|(?:a|one|two|a couple of|a few) paragraphs?|(?:stuff|put|paste|include|send|cram)\w* "
+                 r"(?:the |our )?(?:whole|entire|full) \w+ (?:in|into) (?:every|each|the) (?:single )?(?:call|prompt|"
+                 r"request)|nowhere near (?:a|one) prompt", t):
         r.set("corpus", "small", quote)
     elif re.search(r"too (?:big|large|much) (?:for|to fit)|(?:won't|doesn't|does not|wouldn't|will not|can't) fit|"
-                   r"more than (?:a|one|1|any) (?:prompt|context window) (?:can )?(?:hold|fit|take)|huge|massive|"
+                   r"more than (?:a|one|1|any) (?:prompt|context window) (?:can )?(?:hold|fit|take)|"
+                   r"(?:huge|massive)(?= (?:corpus|archive|collection|library|knowledge|wiki|amount of (?:docs|content|"
+                   r"text|material)))|(?:^|\W)(?:huge|massive)\W*$|"
                    r"entire (?:wiki|knowledge base|archive|intranet)|large (?:corpus|knowledge base|archive|collection)|"
                    r"(?:lots|loads|tons|a lot|quite a lot|plenty|a mountain|mountains|piles?|heaps?|stacks?|a boatload|"
                    r"a truckload|a ton) of (?:\w+ )?(?:docs|documents|content|pages|material|files|pdfs|articles|"
@@ -652,6 +671,13 @@ def _corpus_words(r, t: str, quote: str, pending: str | None) -> None:
         r.set("corpus", "large", quote)
 
 
+_LARGE_WORDS = re.compile(
+    r"(?:way |far |much |a lot |lots )?more than (?:(?:a|one|1|any)(?: single)? )?(?:prompt|context(?: window)?)"
+    r"(?:'s worth)?(?: \w+){0,3} (?:hold|fit|take|handle)|(?:way |far |much )?more than (?:\w+ )?fits? (?:in|into)|"
+    r"(?:way |far )?too (?:big|large|much|long) (?:for|to fit|to paste|to put|to stuff|to include|to send)|"
+    r"every (?:contract|document|doc|file|report|policy|ticket|email|article|manual|page)s? (?:since|ever|we have|"
+    r"we'?ve)|(?:decades|years) (?:and years )?(?:of|worth of) (?:docs|documents|contracts|reports|filings|archives?|"
+    r"records|manuals|content)")
 _FITS = re.compile(r"\bfits? (?:\w+ ){0,2}(?:in|into) (?:a|the|one|our|a single) (?:prompt|context|system prompt)")
 
 
@@ -754,7 +780,7 @@ def _compositional_ceiling(r, t: str, quote: str) -> None:
 _QUALITY = r"(?:quality|accuracy|correctness|being (?:right|correct|accurate)|getting (?:it|things|the answers?) right|" \
            r"(?:right|correct|accurate|good) answers?|precision|the answers? (?:being )?(?:right|correct|accurate))"
 _QUALITY_FIRST = re.compile(
-    rf"{_QUALITY}\s?(?:is |comes |matters )?(?:beats|trumps|wins|>|over|above|before|first|most|is king|king|paramount|"
+    rf"{_QUALITY}\W{{0,3}}(?:is |comes |matters )?(?:beats|trumps|wins|>|over|above|before|first|most|is king|king|paramount|"
     r"non[- ]?negotiable|is everything|everything|matters most|is what matters|above all|the (?:top|main|number one|#1|"
     r"most important|only|first) (?:thing|priority|concern|goal)|is (?:the )?(?:top|main|number one|#1|first|most "
     r"important) (?:thing|priority|concern))|"
@@ -804,6 +830,9 @@ def read_message(r, t: str, quote: str, pending: str | None) -> None:
         r.set("cost_sensitivity", "medium", r.facts["cost_sensitivity"][1])  # "matters, but not the main thing"
 
 
+_FOCUS = re.compile(r"\b(?:bot|it|model|assistant|tool|system|llm|thing)\s(?:only|just|mainly|mostly|simply|primarily)\s")
+
+
 def _need(r, low: str, text: str, pending: str | None) -> None:
     explicit = re.search(r"(?:^\W*|\b(?:it'?s|it is|its|we need|mostly|mainly|primarily|really|a|more|definitely)\s+"
                          r"(?:about\s+|a\s+)?)(both|knowledge|behaviou?r)\b", low)
@@ -818,8 +847,11 @@ def _need(r, low: str, text: str, pending: str | None) -> None:
         r.set("need", "knowledge" if explicit.group(1) == "knowledge" else "behaviour", text)
         r.explicit.add("need")
         return
-    if pending not in (None, "need"):
+    if pending not in (None, "need") and not (r.correction and pending is not None):
         return  # word choice in an answer to another question is not a statement of the need
+    focus = _FOCUS.search(low)
+    if focus:  # "our lawyers cite case law all day; the bot only drafts emails": what the bot does is the need
+        low = low[focus.start():]
     k = sum(2 for m in _KNOWLEDGE.finditer(low) if not negated(low, m.start())) + \
         sum(1 for m in _KNOWLEDGE_WEAK.finditer(low) if not negated(low, m.start()))
     b = sum(2 for m in _BEHAVIOUR.finditer(low) if not negated(low, m.start())) + \
@@ -828,7 +860,9 @@ def _need(r, low: str, text: str, pending: str | None) -> None:
         k += 6
     if re.search(r"\bbehaviou?r:", low):
         b += 6
-    no_knowledge = re.search(r"\bno (?:knowledge base|docs|documents|documentation|corpus|inside knowledge|internal "
+    no_knowledge = re.search(r"(?:facts|information|info|everything|all it needs)\W{0,3}(?:is|are) (?:all )?(?:already )?"
+                             r"in the (?:input|email|message|request|ticket|text|prompt)|the (?:input|email|message|"
+                             r"ticket|text) itself has everything|\bno (?:knowledge base|docs|documents|documentation|corpus|inside knowledge|internal "
                              r"knowledge|domain knowledge|special knowledge)\b|not a knowledge (?:problem|thing)|"
                              r"needs? no (?:\w+ )?knowledge|(?:don't|do not) want it to look (?:anything|things) up|"
                              r"nothing to look up", low)
@@ -836,6 +870,9 @@ def _need(r, low: str, text: str, pending: str | None) -> None:
         k = 0
         if pending == "need":
             b = max(b, 2)
+    if k == 0 and b == 0 and pending == "need" and r.facts.get("goal", ("",))[0] in ("extraction", "classification",
+                                                                                       "style", "major"):
+        b = 2  # "it reads shipping labels and pulls out the weight": a task skill
     if k >= 2 and b >= 2 and max(k, b) <= 2 * min(k, b):
         value = "both"
     elif k > b:

@@ -99,7 +99,8 @@ _FILLER = re.compile(r"^\s?(?:or so|or more|or less|give or take|tops|max|at mos
                      r"plus|\+|tbh|honestly|i'd say|i would say|approx|approximately|at least|minimum|min|already|"
                      r"of them|at best|not \d)?(?:\W|$)")
 _UNDER = re.compile(r"(?:under|below|less than|fewer than|not even|<)\s?$")
-_NOT_NUM = re.compile(r"(?:not|n't|instead of|rather than|from)\s(?:the\s)?$")
+_NOT_NUM = re.compile(r"(?:not|n't|instead of|rather than|from)\s(?:the\s)?$|(?:n't|not|never) (?:have|got|need|"
+                      r"want) (?:the |a )?(?:\w+ )?$")
 _ONE_OFF = re.compile(r"\b(?:spent|paid|spend on label\w*|one[- ]off|once|set ?up|upfront|up front|in total|so far|"
                       r"project|training run|to train|to label|per (?:request|call|query|message|ticket|user|seat|"
                       r"token|1k|1000|thousand|million)|a (?:request|call|query|message|ticket))\b")
@@ -110,6 +111,12 @@ _VOLUME_VERB = re.compile(r"\b(?:process|handle|receive|get|see|serve|generate|r
                           r"maybe |~|some |over |nearly )?$")
 _MONEY_TARGET = re.compile(r"(?:under|below|at most|max(?:imum)?|cap(?:ped)? at|limit(?:ed)? to|no more than|"
                            r"budget(?: is| of)?|afford|target|down to|get it to|bring it to)\W{1,3}(?:\w+\W+){0,2}$")
+_MONEY_NOW_BEFORE = re.compile(r"\b(?:run|running|pay|paying|spend|spending|costs?|bill|at)\s(?:us\s)?(?:right\s)?"
+                               r"(?:now\s|today\s|currently\s|at the moment\s)?(?:is\s|are\s|comes to\s)?(?:already\s)?"
+                               r"(?:about\s|around\s|roughly\s|~\s?|over\s)*$")
+_MONEY_AFTER = re.compile(r"^\s?(?:(?:a|per|/|each)\s?(?:month|mo)\s)?(?:max\s|tops\s|at most\s)?(?:for|on)\s(?:the\s)?"
+                          r"(?:inference|compute|api|apis|api calls|tokens|hosting|gpus?|llm|llms|model|openai|claude|cloud)"
+                          r"\b|^\s?/\s?(?:month|mo)\s(?:max\s)?(?:for|on)\s(?:the\s)?(?:inference|compute|api|tokens|hosting)")
 _MONEY_NOW = re.compile(r"\b(?:current(?:ly)?|run[- ]rate|right now|today|now|costs? us|we pay|we spend|we're paying|"
                         r"we are paying|spending|would (?:be|cost)|will cost|at (?:\w+ )?prices)\b")
 _MONEY_CONTEXT = re.compile(r"\$|\bgrand\b|\bdollars?\b|\busd\b|\bbucks\b|\bbudget\b|\bspend|\bcost|\bprice|"
@@ -134,6 +141,7 @@ _LAST_NOUN = re.compile(r"\b(" + "|".join(sorted(_CORPUS, key=len, reverse=True)
                         r"tickets|queries|messages|calls)\b(?!.*\b(?:" + "|".join(sorted(_CORPUS, key=len, reverse=True))
                         + r"|examples|pairs|requests|tickets|queries|messages|calls)\b)")
 _TOKEN_UNITS = ("tokens", "words")
+_WEAK_CORPUS = ("products", "skus", "items", "records", "entries", "notes", "clauses", "slides", "sheets")
 _EACH_AFTER = re.compile(r"^\s?(?:each|apiece|per (?:person|head|user|agent|lawyer|rep))\b")
 _HEADS = re.compile(r"(?<![\d.,])(\d{1,6})\s(?:[a-z'-]+\s)?(?:people|persons|users|lawyers|agents|employees|staff|"
                     r"analysts|reps|engineers|doctors|nurses|clinicians|students|customers|members|advisers|advisors|"
@@ -194,6 +202,14 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
         k.target = bool(_MONEY_TARGET.search(before))
         k.field_hint = "current" if _MONEY_NOW.search(t[max(0, q.start - 40):q.end + 30]) and not k.target else ""
         return k
+    if (_has(_MONEY_CONTEXT, t) and _MONEY_NOW_BEFORE.search(before) or _MONEY_AFTER.match(after)) and \
+            not _VOLUME_NOUN.match(after) and not _CORPUS_NOUN.match(after) and not _EXAMPLE_NOUN.match(after) \
+            and not _MS.match(after) and not _SEC.match(after):
+        rate = _RATE.match(after)  # "what we run now is already ~4k", "2k/month max for inference"
+        k.kind, k.value = "money", value * (_PER.get(_rate_unit(rate), 1) if rate else 1)
+        k.target = bool(_MONEY_AFTER.match(after)) or bool(_MONEY_TARGET.search(before))
+        k.field_hint = "" if k.target else "current"
+        return k
     if _has(_MONEY_CONTEXT, t) and _MONEY_TARGET.search(before) and not _VOLUME_NOUN.match(after) and \
             not _CORPUS_NOUN.match(after) and not _EXAMPLE_NOUN.match(after) and not _MS.match(after) \
             and not _SEC.match(after):
@@ -224,6 +240,7 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
     if example and (not rate or steady) and (forced or not (ignore and not _EXAMPLE_AFTER.match(after) and
                                                             not _EXAMPLE_NOUN.match(after))):
         k.kind = "examples"
+        k.field_hint = "forced" if forced else ""
         if pending == "examples" and _UNDER.search(before):
             k.value = value / 2  # "under 100": call it 50
         return k
@@ -234,6 +251,8 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
                 r"(?:have|has|got|our|across|over|from|in|of|with|is|are|just|only|about|around)\W{1,3}(?:\w+\W+){0,2}$",
                 before):
             return k  # "needs two documents": a small count in passing is not the size of the knowledge
+        if corpus.group(1) in _WEAK_CORPUS and pending != "corpus":
+            return k  # "the specs of our 400 products": a count of things, a size only when asked for one
         k.kind, k.unit = "corpus", corpus.group(1)
         return k
     if ignore and not volume:
@@ -281,6 +300,7 @@ class Reading:
     directions: dict[str, str] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
     corpus_counted: bool = False  # the knowledge size came from a count (words can still say it fits a prompt)
+    examples_weak: bool = False  # examples came from a bare figure or another noun, not from a labelled noun
 
     def set(self, name: str, value: Any, quote: str) -> None:
         self.facts[name] = (value, quote.strip()[:200])
@@ -331,6 +351,8 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
         r.intent = "greeting"
         return r
     body, _noisy = blank_noise(read_powers(raw))
+    body = _REJECTED.sub(lambda m: " " * len(m.group(1)) + m.group(2), body)  # "Tone drifting? No." drops the guess
+    body = _MENTION.sub(lambda m: " " * len(m.group(0)), body)  # "'On-prem' is just the name of a tier": a mention
     body_low = " ".join(body.lower().split())
     r.order = bool(L._ORDER.search(low))
     r.correction = bool(L._CORRECTION.search(body_low)) or bool(
@@ -358,6 +380,9 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
         for name in ("need", "goal"):  # word choice inside a hypothetical says nothing about the need
             if name not in r.explicit:
                 r.facts.pop(name, None)
+    if _ZERO_EXAMPLES.search(norm_all) and (r.facts.get("examples", (None,))[0] is None or r.examples_weak):
+        r.set("examples", 0, body.strip())  # "Labelled training data: none" beats few-shot or log counts
+        r.directions.pop("examples", None)
     if not r.correction and recent and L._CORRECTION_START.match(body_low) and any(
             n in r.facts and n in recent and n not in _PENDING_FILLS.get(pending or "", ()) for n in r.facts):
         r.correction = True  # "no no, cloud's fine with a DPA" under another question: it corrects the last answer
@@ -397,7 +422,7 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
     for c in parts:
         kinds = [k for k in c.typed if k.kind != "ignore"]
         # "2,000 examples, not 200": the negated figure goes when another of its kind remains
-        keep = [k for k in kinds if not (k.negated and any(o is not k and not o.negated for o in kinds))]
+        keep = [k for k in kinds if not k.negated or k.kind == "bare"]  # "we don't have 300 docs": not a size
         for k in keep:
             if k.q.refused or k.q.value is None:
                 field_name = {"latency": "latency_ms", "volume": "volume_month", "volume?": "volume_month",
@@ -415,6 +440,7 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
             elif k.kind == "examples" and "examples" not in r.facts:
                 r.set("examples", k.value, c.quote)
                 r.explicit.add("examples")
+                r.examples_weak = k.field_hint == "forced"
             elif k.kind == "money":
                 money.append((k, c.quote))
             elif k.kind == "corpus" and "corpus" not in r.facts:
@@ -463,6 +489,7 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
         numbers_known = any(n in r.facts for n in _NUMERIC) or "corpus" in r.facts
         if name == "examples" and not numbers_known:
             r.set("examples", k.value, quote)
+            r.examples_weak = True
         elif name == "corpus" and not numbers_known:
             tokens = k.value * 2000  # a bare count under the knowledge question: documents
             r.set("corpus", "small" if tokens <= SMALL_CORPUS_TOKENS else "large", quote)
@@ -479,6 +506,18 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
             r.ask("volume_month" if k.value >= 10_000 else "examples", k.value, quote)
 
 
+_REJECTED = re.compile(r"(?:^|(?<=[.!;\n]))([^.?!;\n]{1,80}\?)(\s*(?:no|nope|nah|not really|not at all)\b)",
+                       re.IGNORECASE)
+_MENTION = re.compile(r"(['\"])[^'\"\n]{1,40}\1\s(?:is|was|are)\s(?:just\s|only\s|simply\s)?(?:the\s|a\s|our\s)?"
+                      r"(?:name|label|term|word|codename|title)\b", re.IGNORECASE)
+_ZERO_EXAMPLES = re.compile(
+    r"\b(?:labell?ed|training|annotated|tagged)(?: \w+)?\W{1,3}(?:none|zero|0|nothing|no)\b(?! (?:idea|clue))|"
+    r"\b(?:nobody|no one|no-one)(?:'s| has| have)? (?:\w+ )?(?:tagged|labell?ed|annotated) (?:them|it|any|a single)|"
+    r"\b(?:don'?t|do not|doesn'?t) have any (?:training|labell?ed|annotated) (?:data|examples|pairs|set)|"
+    r"\b(?:haven'?t|have not|never) (?:\w+ )?(?:labell?ed|tagged|annotated) (?:anything|a single|any)|"
+    r"\bnot (?:a single|one) (?:labell?ed|annotated|training) ")
+_NEED_FOCUS = re.compile(r"\b(?:bot|it|model|assistant|tool|system|llm|thing)\s(?:only|just|mainly|mostly|simply|"
+                         r"primarily)\s")
 _PENDING_FILLS = {"need": ("need", "goal"), "freshness": ("freshness",), "budget": ("latency_ms", "volume_month",
                   "cost_sensitivity", "budget_usd"), "examples": ("examples",), "corpus": ("corpus", "corpus_tokens"),
                   "citations": ("citations", "permissions"), "privacy": ("privacy",)}
