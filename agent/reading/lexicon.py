@@ -552,7 +552,7 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
 _STAGE_PROD2 = re.compile(
     r"in production|in prod\b|production[- ](?:system|traffic|app|service|grade|ready)|already (?:live|shipped|"
     r"launched)|serving (?:customers|users|clients)|live (?:product|system)|went live|gone live|we'?re live|"
-    r"at scale today|pilot (?:is |was )?(?:over|done|finished|ended|complete|wrapped)|(?:out of|after|past) "
+    r"at scale today|pilot(?: [\w']+){0,4} (?:is |was |has )?(?:over|done|finished|ended|complete|wrapped)|(?:out of|after|past) "
     r"(?:the )?pilot|pilot wrapped|(?:beta|trial) (?:is |has )?(?:wrapped|over|done|ended|finished)|now it ships|"
     r"it ships|shipping (?:it )?to|launching to (?:everyone|all|customers)|rolling (?:it )?out (?:company[- ]wide|"
     r"to (?:everyone|all|customers|every))|(?:we|we'?ve|we have|i) (?:\w+ )?rolled (?:it |this )?out|rolled (?:it |this )?"
@@ -576,7 +576,7 @@ _STAGE_NOT_YET = re.compile(
     r"\bnot (?:yet )?(?:live|launched) yet\b|\bpre[- ]?(?:launch|production|release|revenue)\b|"
     r"\b(?:haven'?t|have not|hasn'?t|has not) (?:\w+ )?(?:launched|shipped|gone live|released|deployed)\b")
 _STAGE_PROTO2 = re.compile(r"\bidea stage\b|\bnothing (?:is |has been )?built\b|\bjust an idea\b|\bin a notebook\b|"
-                           r"\bsandbox\b|\bpilot(?:ing)? (?:it |this )?(?:with|on|in)\b|\bstill (?:a |in )?(?:pilot|beta|"
+                           r"\bsandbox\b|\bstill (?:a |in )?(?:pilot|beta|"
                            r"testing|building)\b|\bdemo (?:stage|only|for now)\b|\bjust a demo\b")
 _STRONG_CHANGE = re.compile(r"chang|updat|refresh|revis|stale|edit|publish|new version|rotat|evolv|moves?\b|"
                             r"outdated|out of date")
@@ -743,7 +743,7 @@ _COST_VERDICT = re.compile(r"\b(?:unsustainable|not sustainable|non[- ]?starter|
                            r"exceed\w*|over (?:budget|forecast)|blew|blown|through the roof|out of control|"
                            r"(?:find|need|want|looking for) (?:a |something )?cheaper|doesn'?t scale|won'?t scale|"
                            r"kill(?:s|ing)? (?:it|us|the|our)|rules? (?:it )?out|not viable|can'?t afford|cannot afford|"
-                           r"the problem|is the issue|a problem|flagged|eating (?:us|our|the)|burn\w*|"
+                           r"the problem|is the issue|a problem|flagged|eating (?:us|our|the)|burns? (?:more|through)|"
                            r"more than (?:the|it|we|each|a) \w+ (?:is worth|earns?|makes?|brings?)|"
                            r"(?:make|making) the numbers work|numbers (?:don'?t|do not|won'?t) work|"
                            r"ate (?:our|the)|crippling|painful)\b")

@@ -105,7 +105,9 @@ _MONEY_WORDS = [
     (re.compile(r"\ba grand\b"), lambda m: " $1000 "),
 ]
 _FIXED = [
-    (re.compile(r"\bhalf a second\b"), "500 ms"), (re.compile(r"\b(?:a|one) second\b"), "1 sec"),
+    (re.compile(r"\bhalf a second\b"), "500 ms"), (re.compile(r"\b(?:a|one) second\b(?!\s(?:office|one|time|team|opinion|look|version|round|thought|language|"
+                r"location|store|site|branch|model|option|pass|step|phase|stage|set|batch|source|opinion|try|chance|"
+                r"question|product|line|tier|region|market|brand|half|quarter|year|month|week|day))"), "1 sec"),
     (re.compile(r"\bsub[- ]?second\b"), "under 1000 ms"), (re.compile(r"\bhalf a (million|billion|thousand)\b"),
                                                         None), (re.compile(r"\bhalf a mil\b"), "500000"),
     (re.compile(r"\b(a|one) dozen\b"), "12"), (re.compile(r"\ba handful\b"), "5"),

@@ -333,6 +333,7 @@ def _prepare(quote: str) -> str:
         t = pattern.sub(word, t)
     t = re.sub(r"(?<=[a-z])/(?=[a-z])", " per ", t)
     t = words_to_digits(t)
+    t = _RATIO.sub(" ratio ", t)  # "one time in five", "3 out of 10": a rate of errors, not a count
     return " ".join(mask_names(t).split())
 
 
@@ -466,7 +467,8 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
     if bare and known and len(bare) == 1:
         # "5000, not 500" when the last answer recorded $500: the figure said against names the fact to correct
         target = next((n for k in said_against for n, v in known.items() if _close(k.value, v)), None)
-        if target is None and pending not in ("examples", "corpus", "budget") and len(known) == 1:
+        if target is None and pending not in ("examples", "corpus", "budget") and len(known) == 1 and \
+                _LONE_FIGURE.match(low):
             target = next(iter(known))  # "1.2M" under another question: it corrects the figure just recorded
         if target and target not in r.facts:
             r.set(target, bare[0][0].value, bare[0][1])
@@ -518,6 +520,11 @@ _ZERO_EXAMPLES = re.compile(
     r"\bnot (?:a single|one) (?:labell?ed|annotated|training) ")
 _NEED_FOCUS = re.compile(r"\b(?:bot|it|model|assistant|tool|system|llm|thing)\s(?:only|just|mainly|mostly|simply|"
                          r"primarily)\s")
+_LONE_FIGURE = re.compile(r"^\W*(?:(?:no|nope|sorry|oops|i meant|actually|make (?:that|it)|it'?s|more like|wait)\W+)*"
+                          r"~?\$?\d[\d.,]*\s?(?:k|m|mm|mn|bn|million|thousand|grand)?\W*(?:actually|sorry|then|instead|"
+                          r"not \$?\d[\d.,]*\s?(?:k|m|mm|bn)?)?\W*$")
+_RATIO = re.compile(r"\b\d+ (?:times? )?(?:in|out of) (?:every )?\d+\b(?! (?:ms|secs?|seconds?|minutes?|mins?|hours?|days?|"
+                    r"weeks?|months?|years?))")
 _PENDING_FILLS = {"need": ("need", "goal"), "freshness": ("freshness",), "budget": ("latency_ms", "volume_month",
                   "cost_sensitivity", "budget_usd"), "examples": ("examples",), "corpus": ("corpus", "corpus_tokens"),
                   "citations": ("citations", "permissions"), "privacy": ("privacy",)}
