@@ -53,6 +53,7 @@ _EXAMPLE_AFTER = re.compile(rf"^\s?(?:[a-z'/-]+\s){{0,2}}?{_EXAMPLE_ADJ}\b")
 _EXAMPLE_BEFORE = re.compile(
     rf"(?:{_EXAMPLE_ADJ}|examples?|pairs|training (?:set|data)|labell?ed (?:set|data)|dataset)\W{{0,3}}(?:\w+\W+){{0,3}}"
     rf"$")
+_LABELLED_BEFORE = re.compile(rf"{_EXAMPLE_ADJ}\W{{1,3}}(?:(?:about|around|roughly|some|maybe|over|nearly|~)\W+)?$")
 _CORPUS = {"page": 500, "pages": 500, "doc": 2000, "docs": 2000, "document": 2000, "documents": 2000,
            "article": 1500, "articles": 1500, "file": 2000, "files": 2000, "pdf": 5000, "pdfs": 5000,
            "manual": 30_000, "manuals": 30_000, "entries": 200, "faq": 300, "faqs": 300, "policy": 1000,
@@ -224,8 +225,8 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
     volume = _VOLUME_NOUN.match(after)
     corpus = _CORPUS_NOUN.match(after)
     ignore = _IGNORE_NOUN.match(after)
-    example = _EXAMPLE_NOUN.match(after) or _EXAMPLE_AFTER.match(after) or (
-        _EXAMPLE_BEFORE.search(before) and not (volume or corpus or ignore))  # the noun after the figure wins
+    example = _EXAMPLE_NOUN.match(after) or _EXAMPLE_AFTER.match(after) or _LABELLED_BEFORE.search(before) or (
+        _EXAMPLE_BEFORE.search(before) and not (volume or corpus or ignore))  # else the noun after the figure wins
     if _IGNORE_FIRST.match(after) and pending != "examples" and not _RATE.match(after) and not (
             _EXAMPLE_AFTER.match(after) or _EXAMPLE_BEFORE.search(before)):
         return k  # "25 fields from KYC documents": the noun right after the figure is what it counts
