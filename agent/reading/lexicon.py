@@ -10,7 +10,8 @@ import re
 # ------------------------------------------------------------------------------------------ lexicons
 # Strong words count 2, weak ones 1: "based on our moderation policy" should not outweigh "classification".
 _KNOWLEDGE = re.compile(
-    r"\b(docs?|documentation|documents|knowledge( base)?|kb|wiki|faqs?|catalog(ue)?s?|manuals?|handbooks?|"
+    r"\b(docs?|documentation|documents|knowledge( base)?|kb|wiki|faqs?|catalog(ue)?s?|manuals?|handbooks?|confluence|"
+    r"sharepoint|notion|zendesk|intranet|google drive|pull(?:s|ing)? from|"
     r"answer (questions|qs)|questions about|look(ing)? up|quote from|pricing sheet|price list|rate card|lookups?|contracts|regulations|research papers|articles|"
     r"inventory|internal data|q ?& ?a|know about|knows? our|help ?cent(er|re)|runbooks?|case law|filings)\b")
 _KNOWLEDGE_WEAK = re.compile(
@@ -26,7 +27,7 @@ _BEHAVIOUR_WEAK = re.compile(
     r"label(l)?ing each|template)\b")
 _GOALS = [
     ("classification", re.compile(r"\b(classif\w*|categori[sz]\w*|rout(e|ing)|triage|intents?|spam|sentiment|tag(ging)? |"
-                                  r"tags? (?:\w+ )?(?:by|as|with)|sort(?:s|ing)? (?:\w+ ){0,3}into|"
+                                  r"tags? (?:\w+ ){0,4}(?:by|as|with|into)|sort(?:s|ing)? (?:\w+ ){0,3}into|"
                                   r"(?:put|puts|assign|assigns) (?:\w+ ){0,3}(?:into|to) (?:a |the |one of )"
                                   r"(?:\d+ )?(?:queues?|buckets?|categor\w+|classes|labels?))")),
     ("extraction", re.compile(r"\b(extract\w*|pars(e|ing)|fields|entities|structured (output|data)|json|convert\w*|"
@@ -35,12 +36,15 @@ _GOALS = [
                               r"structure|schema)|"
                               r"transform\w*|sql)\b")),
     ("style", re.compile(r"\b(tone|voice|style|brand|persona|writing style|copy ?writing|marketing copy)\b")),
-    ("major", re.compile(r"\b(domain[- ]specific reasoning|medical coding|legal analysis|reasoning patterns?|"
+    ("major", re.compile(r"\b((?:new|novel) (?:\w+ )?skill|reasoning skill|no (?:base|off[- ]the[- ]shelf|general) "
+                         r"models? (?:does|do|can|handles?)|expert judg\w+|"
+                         r"domain[- ]specific reasoning|medical coding|legal analysis|reasoning patterns?|"
                          r"new skill|major behaviou?r)\b")),
     ("qa", re.compile(r"\b(answer(s|ing)? (?:[\w']+ ){0,3}(questions|qs)|q ?& ?a|support (bot|assistant|agent)|chat ?bot|"
                       r"assistant over|(?:they|people|staff|users|agents|employees|we) ask (?:it|the bot|the assistant) "
                       r"(?:what|how|why|where|when|whether|about|questions)|ask(?:s|ing)? (?:it )?questions about|"
-                      r"docs assistant|(?:answers?|explains?) what (?:\w+ ){1,4}means?|"
+                      r"docs assistant|(?:answers?|explains?) what (?:\w+ ){1,4}means?|(?:staff|people|users|employees|agents|"
+                      r"customers|they|we) ask (?:it )?(?:about|questions)|"
                       r"questions about)\b")),
 ]
 _FRESHNESS = [
@@ -61,7 +65,7 @@ _FRESHNESS = [
                r"changed|same for (years|a year)|locked"),
 ]
 _CHANGE_CONTEXT = re.compile(r"chang|updat|refresh|revis|edit|publish|add(ed)?|new|rotate|evolv|stale|gets? old|"
-                             r"outdated|out of date|land|move|\blive\b|"
+                             r"outdated|out of date|land|move|"
                              r"release|ship|moves?|data|docs?|document|prices?|catalog|polic|content|info|"
                              r"knowledge|rules|taxonom|inventory|schedule|menu|rates|intents|labels|categor|classes|tags|"
                              r"fields|schema|format|voice|style|guide|queues")
@@ -122,7 +126,10 @@ _CEILING = [
                          r"(prompt|prompting|prompts) (isn't|is not|aren't|are not|wasn't|weren't) (enough|working|"
                          r"cutting it|reliable)|hit (a|the) (ceiling|wall)|constantly tweaking|keep tweaking|"
                          r"edge cases keep")),
-    ("accuracy", re.compile(r"(accuracy|quality|precision|recall|f1|performance) (is |was |are )?(stuck|plateau\w*|"
+    ("accuracy", re.compile(r"(?:accuracy|precision|recall|f1|quality|score)\b.{0,25}\b(?:sits|is|hovers|stuck|stays|"
+                            r"plateaus?|plateaued|tops out|maxes out|at|around)\b.{0,20}\bpct\b.{0,40}\b(?:need|want|"
+                            r"target|require|goal|should be)|"
+                            r"(accuracy|quality|precision|recall|f1|performance) (is |was |are )?(stuck|plateau\w*|"
                             r"short|too low|not good enough|not there|below|capped|only)|\bstuck at \d|"
                             r"(only|just) (gets?|reach(es)?|hits?) \d+ ?%|not accurate enough")),
 ]
@@ -504,6 +511,9 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
                         r"important|a requirement|mandatory|expected)|\s?(?:aren't|isn't|are not|is not|won't be)\b",
                         t[m.end():m.end() + 40])
         r.set("citations", not (negated(t, m.start(), 40) or post), quote)
+    elif re.search(r"\b(?:drop|dropped|dropping|remove|removed|removing|skip|skipped|waive|waived|lose|lost|without|"
+                   r"no longer (?:need|have|require)) (?:the |our |any )?(?:citations?|sources?)(?: requirement| rule)?\b", t):
+        r.set("citations", False, quote)
     elif re.search(r"\b(?:don'?t|doesn'?t|do not|does not|never|nobody|no one|no-one)\b (?:really )?(?:care|cares|need to "
                    r"know|needs to know|need to see|needs to see|ask|asks|check|checks) where (?:an |the |each )?"
                    r"(?:answers?|replies|information|info|it) (?:comes?|came) from", t):
@@ -558,7 +568,8 @@ _STAGE_PROD2 = re.compile(
     r"to (?:everyone|all|customers|every))|(?:we|we'?ve|we have|i) (?:\w+ )?rolled (?:it |this )?out|rolled (?:it |this )?"
     r"out to (?:everyone|all|customers|users|the (?:whole )?company|every|\d)|in use (?:by|across)|"
     r"(?:it'?s|has been|been|is|are|went|gone|going|go) live\b|live (?:since|for|with|to|in|at)\b|\bga\b|"
-    r"generally available|(?<!not )\blaunched\b(?! (?:a|the|our) (?:pilot|poc|prototype|beta|trial))|"
+    r"generally available|(?:we|we'?ve|we have|i) shipped\b(?! (?:a |an |the |our )?(?:prototype|pilot|demo|poc|beta))|"
+    r"(?<!not )\blaunched\b(?! (?:a|the|our) (?:pilot|poc|prototype|beta|trial))|"
     r"shipped (?:it |this )?to (?:\d+|all|our|every|some|a)|(?:in|to) prod\b|\bprod (?:since|for|traffic)|"
     r"shipped (?:it )?to (?:all |our |every )?(?:customers|users|everyone|clients)|been running (?:since|for)|"
     r"running in prod")
@@ -572,7 +583,7 @@ _NO_CLOUD = re.compile(r"\b(?:cloud|external apis?|saas|third[- ]party (?:apis?|
                        r"(?:is )?(?:no way|not allowed|not an option|forbidden|out of the question|a no[- ]go|banned|off the "
                        r"table|never)\b|\bno (?:cloud|external|third[- ]party) (?:at all|whatsoever|allowed)\b")
 _STAGE_NOT_YET = re.compile(
-    r"\b(?:not|n't|never) (?:yet |even )?(?:live|in production|in prod|launched|shipped|released|deployed)\b|"
+    r"(?:\bnot|n't|\bnever) (?:yet |even )?(?:live|in production|in prod|launched|shipped|released|deployed)\b|"
     r"\bnot (?:yet )?(?:live|launched) yet\b|\bpre[- ]?(?:launch|production|release|revenue)\b|"
     r"\b(?:haven'?t|have not|hasn'?t|has not) (?:\w+ )?(?:launched|shipped|gone live|released|deployed)\b")
 _STAGE_PROTO2 = re.compile(r"\bidea stage\b|\bnothing (?:is |has been )?built\b|\bjust an idea\b|\bin a notebook\b|"
@@ -658,10 +669,12 @@ def _corpus_words(r, t: str, quote: str, pending: str | None) -> None:
                  r"(?:the |our )?(?:whole|entire|full) \w+ (?:in|into) (?:every|each|the) (?:single )?(?:call|prompt|"
                  r"request)|nowhere near (?:a|one) prompt", t):
         r.set("corpus", "small", quote)
+    elif pending == "corpus" and re.search(r"^\W*(?:huge|massive|enormous|big|large)\W*$", t):
+        r.set("corpus", "large", quote)
     elif re.search(r"too (?:big|large|much) (?:for|to fit)|(?:won't|doesn't|does not|wouldn't|will not|can't) fit|"
                    r"more than (?:a|one|1|any) (?:prompt|context window) (?:can )?(?:hold|fit|take)|"
                    r"(?:huge|massive)(?= (?:corpus|archive|collection|library|knowledge|wiki|amount of (?:docs|content|"
-                   r"text|material)))|(?:^|\W)(?:huge|massive)\W*$|"
+                   r"text|material)))|"
                    r"entire (?:wiki|knowledge base|archive|intranet)|large (?:corpus|knowledge base|archive|collection)|"
                    r"(?:lots|loads|tons|a lot|quite a lot|plenty|a mountain|mountains|piles?|heaps?|stacks?|a boatload|"
                    r"a truckload|a ton) of (?:\w+ )?(?:docs|documents|content|pages|material|files|pdfs|articles|"
@@ -747,6 +760,10 @@ _COST_VERDICT = re.compile(r"\b(?:unsustainable|not sustainable|non[- ]?starter|
                            r"more than (?:the|it|we|each|a) \w+ (?:is worth|earns?|makes?|brings?)|"
                            r"(?:make|making) the numbers work|numbers (?:don'?t|do not|won'?t) work|"
                            r"ate (?:our|the)|crippling|painful)\b")
+_COST_SELF = re.compile(r"\b(?:make|making|get|getting) the (?:numbers|economics|maths?|math) (?:to )?work\b|"
+                        r"\b(?:numbers|economics|maths?) (?:don'?t|do not|won'?t|doesn'?t) (?:work|add up)|"
+                        r"\bburns? more than\b|\bmore than (?:the|a|each|it|one) \w+ is worth\b|"
+                        r"\bcosts? (?:us )?more than (?:the|it|we|each|a) \w+ (?:earns?|makes?|brings?|saves?|is worth)")
 _V_VENDOR = re.compile(r"\b(?:vendor|provider|openai|anthropic|google|azure|aws|bedrock|vertex|mistral|cohere|"
                        r"they|their|the api|api|hosted model|the model|model provider)\b")
 _V_CHANGE = re.compile(r"\b(?:updated|updates?|changed|changes|pushed|rolled out|swapped|deprecat\w+|retired|"
@@ -766,6 +783,9 @@ def _compositional_ceiling(r, t: str, quote: str) -> None:
     if sysm and not negated(t, sysm.start(), 20) and _R_HARD.search(t) and (_R_SIMPLE.search(t) or _R_FAIL.search(t)) \
             or sysm and re.search(r"\bonly (?:ever )?(?:\w+ ){0,3}(?:simple|easy|shallow|basic)", t):
         r.set("ceiling", "retrieval", quote)
+        return
+    if _COST_SELF.search(t):
+        r.set("ceiling", "cost", quote)
         return
     cost = _COST_WORD.search(t)
     if cost and _COST_VERDICT.search(t) and not re.search(r"\b(?:labell?ing|label) (?:cost|budget|spend)", t):
@@ -821,7 +841,7 @@ def read_message(r, t: str, quote: str, pending: str | None) -> None:
         r.set("cost_sensitivity", "high", quote)  # "it's not that we don't care about cost. we care a lot"
     if r.facts.get("ceiling", ("",))[0] == "cost" and "cost_sensitivity" not in r.facts and re.search(
             r"\b(?:too (?:much|expensive|costly|pricey|high)|unsustainable|not sustainable|non[- ]?starter|prohibitive|"
-            r"can'?t continue|cannot continue|cheaper|exceed\w*|the problem|flagged)\b", t):
+            r"can'?t continue|cannot continue|cheaper|exceed\w*|the problem|flagged|kills?|killing|not viable)\b", t):
         r.set("cost_sensitivity", "high", quote)
     _need(r, t, quote, pending)
     _relative_to_pending(r, t, quote, pending)

@@ -49,7 +49,7 @@ _EXAMPLE_ADJ = r"(?:labell?ed|annotated|graded|approved|verified|curated|reviewe
                r"(?:hand|human|expert|teacher|lawyer|agent|analyst|staff)[- ]?(?:labell?ed|written|checked|annotated|" \
                r"curated|made|crafted|picked|reviewed|graded|tagged|verified)|gold|golden|checked|vetted|validated|" \
                r"accepted|rated|scored|tagged|paired|edited)"
-_EXAMPLE_AFTER = re.compile(rf"^\s?(?:[a-z'/-]+\s){{0,2}}?{_EXAMPLE_ADJ}\b")
+_EXAMPLE_AFTER = re.compile(rf"^\s?(?:[a-z'/-]+\s){{0,3}}?{_EXAMPLE_ADJ}\b")
 _EXAMPLE_BEFORE = re.compile(
     rf"(?:{_EXAMPLE_ADJ}|examples?|pairs|training (?:set|data)|labell?ed (?:set|data)|dataset)\W{{0,3}}(?:\w+\W+){{0,3}}"
     rf"$")
@@ -126,6 +126,8 @@ _RELATIVE_MONEY = re.compile(r"\b(?:a|one) (tenth|fifth|quarter|third|half) of (
 _SCALE_AFTER = re.compile(r"^\s?(?:x|times)\b\s?(?:the\s|our\s|more\s)?(?:current\s)?(\w+)")
 
 
+_CONFIRMED = re.compile(r"^\s?(?:[a-z]+\s)?(?:is|are|was|stays|stands|remains) (?:right|correct|accurate|unchanged|the "
+                        r"same|still right|still correct)\b")
 _LABOUR = re.compile(r"\b(?:pay|pays|paying|paid)\s(?:our|the|their|\d+|a)?\s?(?:\w+\s)?(?:contractors?|staff|"
                      r"people|agents|humans|freelancers|annotators|team|employees|reps|workers|interns|temps)\b|"
                      r"\bsalar(?:y|ies)\b|\bwages?\b|\bpayroll\b")
@@ -170,12 +172,14 @@ class Typed:
     field_hint: str = ""
 
 
-def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
+def _type(q: Quantity, t: str, pending: str | None, recent: list[str], money_msg: bool = False) -> Typed:
     after = t[q.end:q.end + 60]
     before = t[max(0, q.start - 48):q.start]
     value = q.value if q.value is not None else 0.0
     negated = bool(_NOT_NUM.search(before[-14:]))
     k = Typed(q, "ignore", value, negated=negated)
+    if _CONFIRMED.match(after):
+        return k  # "the 500 ms is right": a figure the user confirms, not a new one
     if m := _SCALE_AFTER.match(after):
         k.kind, k.unit = "scale", m.group(1)
         return k
@@ -203,7 +207,7 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str]) -> Typed:
         k.target = bool(_MONEY_TARGET.search(before))
         k.field_hint = "current" if _MONEY_NOW.search(t[max(0, q.start - 40):q.end + 30]) and not k.target else ""
         return k
-    if (_has(_MONEY_CONTEXT, t) and _MONEY_NOW_BEFORE.search(before) or _MONEY_AFTER.match(after)) and \
+    if ((money_msg or _has(_MONEY_CONTEXT, t)) and _MONEY_NOW_BEFORE.search(before) or _MONEY_AFTER.match(after)) and \
             not _VOLUME_NOUN.match(after) and not _CORPUS_NOUN.match(after) and not _EXAMPLE_NOUN.match(after) \
             and not _MS.match(after) and not _SEC.match(after):
         rate = _RATE.match(after)  # "what we run now is already ~4k", "2k/month max for inference"
@@ -368,10 +372,11 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
         not body_low.rstrip().endswith("?")  # "we can get 10k pairs after all. lock it in": adopt, with the figure
 
     parts = [Clause(c, _prepare(c), []) for c in clauses(body)]
+    money_msg = bool(_MONEY_CONTEXT.search(body_low))  # "cap of $1,500, and what we run now is ~4k": both money
     for c in parts:
         if len(_FIGURE.findall(c.text)) > MAX_FIGURES:
             continue  # a list, table or paste of figures: no one states a fact that way
-        c.typed = [_type(q, c.text, pending, recent) for q in scan(c.text)]
+        c.typed = [_type(q, c.text, pending, recent, money_msg) for q in scan(c.text)]
     _quantities(r, parts, pending, recent, whatif, body_low, profile)
     for c in parts:
         L.read_clause(r, c.text, c.quote, pending)
@@ -468,8 +473,8 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
     if bare and known and len(bare) == 1:
         # "5000, not 500" when the last answer recorded $500: the figure said against names the fact to correct
         target = next((n for k in said_against for n, v in known.items() if _close(k.value, v)), None)
-        if target is None and pending not in ("examples", "corpus", "budget") and len(known) == 1 and \
-                _LONE_FIGURE.match(low):
+        if target is None and len(known) == 1 and (_STARRED.match(low) or pending not in ("examples", "corpus",
+                                                                                           "budget") and _LONE_FIGURE.match(low)):
             target = next(iter(known))  # "1.2M" under another question: it corrects the figure just recorded
         if target and target not in r.facts:
             r.set(target, bare[0][0].value, bare[0][1])
