@@ -64,11 +64,11 @@ _FRESHNESS = [
                r"very little|(rarely|seldom) updated|for (years|a year|(?<!\d)\d+ years)|(hasn't|haven't|has not|have not) "
                r"changed|same for (years|a year)|locked"),
 ]
-_CHANGE_CONTEXT = re.compile(r"chang|updat|refresh|revis|edit|publish|add(ed)?|new|rotate|evolv|stale|gets? old|"
+_CHANGE_CONTEXT = re.compile(r"\b(?:chang|updat|refresh|revis|edit|publish|add(ed)?|new|rotate|evolv|stale|gets? old|"
                              r"outdated|out of date|land|move|"
                              r"release|ship|moves?|data|docs?|document|prices?|catalog|polic|content|info|"
                              r"knowledge|rules|taxonom|inventory|schedule|menu|rates|intents|labels|categor|classes|tags|"
-                             r"fields|schema|format|voice|style|guide|queues")
+                             r"fields|schema|format|voice|style|guide|queues)")
 _VOLUME_NOUN = r"(requests?|queries|query|calls?|messages?|conversations?|chats?|tickets?|emails?|transactions?|" \
                r"questions?|lookups?|searches|runs?|invocations?|req|reqs|interactions?|sessions?|documents? " \
                r"processed|predictions?|classifications?|users?|customers?|items?)"
@@ -149,6 +149,8 @@ _PERMISSIONS = re.compile(r"\b(permissions?|access control|acls?|different (user
                           r"their own (data|documents|accounts)|(user|customer)[- ]specific|can only see|"
                           r"(matter|ethical|chinese|information) walls?|need[- ]to[- ]know (?:basis|access)|on a need[- ]to[- ]know|"
                           r"staffed on|(?:must|should|can|may) (?:never|not|only) (?:see|access|view|read)|"
+                          r"(?:see|get|access|have access to|view) different (?:documents|docs|data|content|things|files|"
+                          r"information|records|parts)|"
                           r"(?:only|just) (?:see|sees|access|accesses|view|views|get|gets) (?:their|its|his|her) "
                           r"(?:own|\w+'s?|team|region|department|region's|team's)|differs? (?:per|by) (?:user|role|team|"
                           r"person|customer|client|region))\b")
@@ -273,7 +275,7 @@ _FRESH_EXPLICIT += [
     ("monthly", r"\b(?:once |twice )?(?:per|a|each|every) quarter\b|\bquarter(?:ly)?[- ]end\b|\bmonth[- ]end\b|"
                 r"\bwhen (?:finance|accounting) closes\b"),
     ("yearly", r"\bannual\b|\b(?:spring|summer|autumn|fall|winter) \w+ and an? (?:spring|summer|autumn|fall|winter)\b|"
-               r"\bonce every (?:year|twelve months|12 months)\b"),
+               r"\bonce every (?:year|twelve months|12 months)\b|\bevery (?:couple of|few|2|two|3|three|several) years\b"),
 ]
 _FRESH_EXPLICIT_RE = [(v, re.compile(p)) for v, p in _FRESH_EXPLICIT]
 _FRESH_VAGUE = [
@@ -376,11 +378,13 @@ _DIRECTIONS = [
         r"only a (?:few|couple|handful)|a tiny (?:set|number|amount)|(?:a |only a )?modest (?:set|number|amount|pile|"
         r"batch)|(?:it'?s|is|are|still) (?:quite |pretty |very |really )?(?:small|tiny|limited)\b|nowhere near")),
     ("examples", "more", re.compile(
-        r"\b(?:big|large)-?ish\b|\bbiggish\b|\blargish\b|(?:data ?set|set|corpus|archive|collection) of labell?ed "
+        r"\b(?:big|large)-?ish\b|\bbiggish\b|\blargish\b|(?:respectable|decent|healthy|fair|sizeable|sizable) (?:pile|"
+        r"amount|number|set|chunk|collection|backlog)|more than you'?d (?:think|expect)|(?:data ?set|set|corpus|archive|collection) of labell?ed "
         r"\w+ (?:is|are) (?:quite |pretty |very |really )?(?:large|big|huge|sizeable|substantial)|"
         r"(?:^|\W)(?:quite |pretty |very |really )?(?:large|big|huge|sizeable|substantial)\W*$")),
     ("volume_month", "less", re.compile(
-        r"\ba trickle\b|\btrickle of\b|\bnow and then\b|\bonce in a while\b|\boccasional(?:ly)? (?:use|queries|requests)|"
+        r"\ba trickle\b|\btrickle of\b|\bnow and then\b|(?:hardly|barely|almost) (?:any|no) (?:traffic|requests|"
+        r"queries|usage|users|calls)|\bonce in a while\b|\boccasional(?:ly)? (?:use|queries|requests)|"
         r"not (?:a lot of|much|many|a ton of|heavy|huge|high) (?:traffic|volume|requests|usage|load|calls|queries|use)|"
         r"^\W*not much\b|\blow (?:volume|traffic|usage|load)|light (?:traffic|usage|load)|modest (?:volume|traffic|usage)|"
         r"(?:volume|traffic|usage|load) is (?:modest|low|light|small|tiny)|internal tool|few requests|"
@@ -567,9 +571,11 @@ _STAGE_PROD2 = re.compile(
     r"it ships|shipping (?:it )?to|launching to (?:everyone|all|customers)|rolling (?:it )?out (?:company[- ]wide|"
     r"to (?:everyone|all|customers|every))|(?:we|we'?ve|we have|i) (?:\w+ )?rolled (?:it |this )?out|rolled (?:it |this )?"
     r"out to (?:everyone|all|customers|users|the (?:whole )?company|every|\d)|in use (?:by|across)|"
-    r"(?:it'?s|has been|been|is|are|went|gone|going|go) live\b|live (?:since|for|with|to|in|at)\b|\bga\b|"
+    r"(?:it'?s|has been|been|we'?re|we are|went|gone|going|go) live\b|live (?:since|for (?:a|about|over|\d|the past|"
+    r"months|years|weeks)|in (?:production|prod)|at \d)\b|\bga\b|"
     r"generally available|(?:we|we'?ve|we have|i) shipped\b(?! (?:a |an |the |our )?(?:prototype|pilot|demo|poc|beta))|"
-    r"(?<!not )\blaunched\b(?! (?:a|the|our) (?:pilot|poc|prototype|beta|trial))|"
+    r"(?<!not )\blaunched\b(?! (?:to |with |in )?(?:a |the |our |an )?(?:pilot|poc|prototype|beta|trial|alpha|internal|"
+    r"private|closed|small|limited|friendly|handful|test))|"
     r"shipped (?:it |this )?to (?:\d+|all|our|every|some|a)|(?:in|to) prod\b|\bprod (?:since|for|traffic)|"
     r"shipped (?:it )?to (?:all |our |every )?(?:customers|users|everyone|clients)|been running (?:since|for)|"
     r"running in prod")
@@ -583,7 +589,8 @@ _NO_CLOUD = re.compile(r"\b(?:cloud|external apis?|saas|third[- ]party (?:apis?|
                        r"(?:is )?(?:no way|not allowed|not an option|forbidden|out of the question|a no[- ]go|banned|off the "
                        r"table|never)\b|\bno (?:cloud|external|third[- ]party) (?:at all|whatsoever|allowed)\b")
 _STAGE_NOT_YET = re.compile(
-    r"(?:\bnot|n't|\bnever) (?:yet |even )?(?:live|in production|in prod|launched|shipped|released|deployed)\b|"
+    r"(?:\bnot|n't|\bnever) (?:yet |even )?(?:live|in production|in prod|launched|shipped|released|deployed|generally "
+    r"available|ga)\b|\b(?:beta|alpha) (?:testers|users|customers|only|group)\b|"
     r"\bnot (?:yet )?(?:live|launched) yet\b|\bpre[- ]?(?:launch|production|release|revenue)\b|"
     r"\b(?:haven'?t|have not|hasn'?t|has not) (?:\w+ )?(?:launched|shipped|gone live|released|deployed)\b")
 _STAGE_PROTO2 = re.compile(r"\bidea stage\b|\bnothing (?:is |has been )?built\b|\bjust an idea\b|\bin a notebook\b|"
@@ -737,7 +744,7 @@ _R_SYSTEM = re.compile(r"\b(?:rag|retrieval|retriever|vector (?:search|db|store|
                        r"(?:we|it) (?:already )?index(?:es)?|search (?:is|was) (?:in place|set up|live|there)|"
                        r"(?:keyword|hybrid|elastic|bm25) search|(?:the|our) search|search engine|"
                        r"(?:bot|assistant) (?:handles|answers|gets))\b")
-_R_SIMPLE = re.compile(r"\b(?:simple|easy|easier|basic|shallow|straightforward|single[- ](?:fact|doc\w*|hop|page)|"
+_R_SIMPLE = re.compile(r"\b(?:simple|easy|easier|basic|shallow|straightforward|(?:single|one)[- ](?:fact|doc\w*|hop|page)|"
                        r"one[- ]liners?|one[- ]hop|faq[- ]level|(?:quick )?lookups?|factoid|direct)\b")
 _R_HARD = re.compile(r"\b(?:multi[- ]?(?:hop|step|part|doc\w*|page|source)|cross[- ]cutting|complex|complicated|"
                      r"hard(?:er)? (?:ones|questions|qs|queries|stuff)|hard questions|compar\w+|aggregat\w+|"
@@ -748,7 +755,9 @@ _R_HARD = re.compile(r"\b(?:multi[- ]?(?:hop|step|part|doc\w*|page|source)|cross
                      r"anything (?:more|harder|deeper|beyond)|follow[- ]up questions|joins?)")
 _R_FAIL = re.compile(r"\b(?:fail\w*|garbage|wrong|flubs?|flubbed|chok\w*|hopeless|falls? (?:over|apart|down|flat)|"
                      r"miss\w*|can'?t|cannot|struggl\w*|half[- ]right|never|breaks?|broken|problem|useless|bad|poor|"
-                     r"weak|only ever|only|mess|nonsense|off|not (?:good|great|reliable)|doesn'?t work|no good|junk)\b")
+                     r"weak|only ever|only|mess|nonsense|off|not (?:good|great|reliable)|doesn'?t work|no good|junk|"
+                     r"sideways|coin ?flip|hit[- ]or[- ]miss|hit[- ]and[- ]miss|unreliable|flaky|shaky|spotty|lost|"
+                     r"confused|gives up|wrong)\b")
 _COST_WORD = re.compile(r"\b(?:costs?|bill|bills|spend|spending|price|pricing|expensive|pricey|costly|money|"
                         r"budget|invoice|tokens? costs?|per[- ]call|per[- ]request|unit economics)\b|\$\s?\d")
 _COST_VERDICT = re.compile(r"\b(?:unsustainable|not sustainable|non[- ]?starter|prohibitive|can'?t continue|cannot "
@@ -759,7 +768,8 @@ _COST_VERDICT = re.compile(r"\b(?:unsustainable|not sustainable|non[- ]?starter|
                            r"the problem|is the issue|a problem|flagged|eating (?:us|our|the)|burns? (?:more|through)|"
                            r"more than (?:the|it|we|each|a) \w+ (?:is worth|earns?|makes?|brings?)|"
                            r"(?:make|making) the numbers work|numbers (?:don'?t|do not|won'?t) work|"
-                           r"ate (?:our|the)|crippling|painful)\b")
+                           r"ate (?:our|the)|crippling|painful|(?:way |far )?(?:beyond|above|more than|exceeds?) what "
+                           r"(?:this|the|it|our) (?:\w+ )?(?:brings? in|earns?|makes?|is worth|generates?|saves?))\b")
 _COST_SELF = re.compile(r"\b(?:make|making|get|getting) the (?:numbers|economics|maths?|math) (?:to )?work\b|"
                         r"\b(?:numbers|economics|maths?) (?:don'?t|do not|won'?t|doesn'?t) (?:work|add up)|"
                         r"\bburns? more than\b|\bmore than (?:the|a|each|it|one) \w+ is worth\b|"
@@ -808,6 +818,10 @@ _QUALITY_FIRST = re.compile(
     rf"what matters most|all that matters|only thing that matters)\W{{1,3}}(?:(?:is|for us|here|to us)\W{{1,3}})*"
     rf"(?:the )?{_QUALITY}|"
     r"rather (?:be|pay|wait|go)\b.{0,40}\b(?:right|correct|accurate)|"
+    r"(?:take|accept|choose|prefer|pick|live with|fine with|happy with|okay with|ok with) (?:a |the )?(?:slower|pricier|"
+    r"more expensive|costlier|higher[- ]cost|bigger)\b.{0,50}\b(?:if|as long as|so long as|provided|when)\b.{0,30}\b"
+    r"(?:right|correct|accurate|reliable)|what matters (?:most|above all) (?:is|:)\W{0,2}(?:getting|being|the)|"
+    r"getting it right (?:is|matters) (?:what matters )?(?:most|above all|first)|"
     r"(?:pay|spend|wait)\b.{0,30}\b(?:if|as long as|so long as|provided)\b.{0,30}\b(?:right|correct|accurate|"
     r"bulletproof|reliable)|"
     r"as long as (?:the )?(?:answers?|it|results?|outputs?) (?:are|is) (?:right|correct|accurate|bulletproof|reliable)|"
@@ -816,11 +830,13 @@ _QUALITY_FIRST = re.compile(
 _COST_DONT_CARE = re.compile(
     r"(?:cost|costs|money|price|pricing|budget|the bill|spend|spending)\W{0,3}(?:is |are |and speed\W{0,3}|"
     r"and latency\W{0,3})?(?:(?:n't|not|isn'?t|aren'?t|is not|are not) (?:really |so |that |too |very |much (?:of )?)?"
-    r"(?:a |an )?(?:concern|issue|problem|constraint|priority|factor|big deal|important|an object|a worry)|"
+    r"(?:a |an )?(?:huge |big |major |real |great |serious |main |primary |top )?(?:concern|issue|problem|constraint|"
+    r"priority|factor|big deal|important|an object|a worry)|"
     r"whatever|secondary|doesn'?t matter|don'?t matter)|"
     r"(?:nobody|no one|we don'?t|don'?t)\W{0,3}(?:\w+\W+){0,2}cares? (?:much |about )?(?:about )?(?:the )?"
     r"(?:cost|bill|price|money|spend)|"
     r"(?:pay|spend) (?:whatever|what it takes|more|10x|extra|a premium|double)|(?:we'?ll|we will|happy to|willing to) pay|"
+    r"(?:pricier|more expensive|costlier)\b.{0,20}\bany day|"
     r"deep pockets|money is no object|budget is (?:not|no) (?:an )?(?:issue|object|constraint)")
 def read_message(r, t: str, quote: str, pending: str | None) -> None:
     """Message-level readings: ceilings that span clauses, the need, answers relative to the pending question."""
@@ -934,7 +950,13 @@ def _relative_to_pending(r, low: str, raw: str, pending: str | None) -> None:
     elif pending == "freshness" and "freshness" not in r.facts and no:
         r.set("freshness", "static", raw)
     elif pending == "corpus" and "corpus" not in r.facts:
-        if re.search(r"\b(?:small|tiny|short|little)\b|\bno (?:knowledge base|corpus|documents|docs|reference data)\b|"
+        small = re.search(r"\b(?:small|tiny|short|little)\b", low)
+        if small and negated(low, small.start(), 16):
+            r.set("corpus", "large", raw)  # "definitely not a small amount"
+        elif re.search(r"\b(?:whole|entire|full) (?:\w+ )?(?:archive|library|database|corpus|wiki|knowledge base|intranet|"
+                       r"history|back catalogue|catalog)", low):
+            r.set("corpus", "large", raw)
+        elif re.search(r"\b(?:small|tiny|short|little)\b|\bno (?:knowledge base|corpus|documents|docs|reference data)\b|"
                      r"nothing to (?:look up|retrieve)|in the (?:request|prompt|input)\b|^\s*(?:none|no|n/a)\b|"
                      r"^\W*not much\b", low):
             r.set("corpus", "small", raw)
