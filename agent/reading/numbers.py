@@ -31,12 +31,13 @@ _POWER_EXPR = re.compile(
     r"(?P<suf>\s?(?:thousand|million|billion|hundred|grand|k|mn|mm|m|bn|b)(?![a-z]))?",
     re.IGNORECASE)
 TOO_LARGE, TOO_SMALL = "numtoolarge", "numtoosmall"  # what an unreadable power becomes: a word the scan refuses
+UNCLEAR = "numunclear"  # a power to the 0th or 1st ("10¹"): more likely a footnote mark than a figure
 _MAX_LOG10 = 18.5  # beyond this no figure is kept (a signed 64-bit int ends near 9.2e18)
 
 
 def _power_value(m: re.Match) -> str:
     value = _power(m)
-    if value.strip() in (TOO_LARGE, TOO_SMALL):
+    if value.strip() in (TOO_LARGE, TOO_SMALL, UNCLEAR):
         return value  # a scale word after it ("1e112 million") goes with it
     return value.rstrip() + (m.group("suf") or "") + " "
 
@@ -58,6 +59,8 @@ def _power(m: re.Match) -> str:
     if len(digits) > 4:
         return f" {TOO_SMALL if negative and b_val > 1 else TOO_LARGE} "
     e = -int(digits) if negative else int(digits)
+    if e in (0, 1):
+        return f" {UNCLEAR} "
     size = float(m_val.log10()) + e * float(b_val.log10())
     if size > _MAX_LOG10:
         return f" {TOO_LARGE} "
@@ -244,7 +247,7 @@ _NUMBER = re.compile(
     r"(?:(?:e\+?|\s?(?:x|\*)\s?10\^)(?P<exp>-?\d+))?(?:\s?(?P<suf>k|mm|mn|mil|m|bn|b|thousand|million|billion|"
     r"hundred|grand)(?![a-z]))?(?P<cur2>\s?(?:\$|usd\b|dollars?\b|bucks\b|eur\b|euros?\b|gbp\b|pounds?\b))?")
 _POWER = re.compile(r"(?<![\w.])10\s?\^\s?(?P<exp>-?\d+)")
-_UNREADABLE = re.compile(rf"(?P<neg>-\s?)?\b(?:{TOO_LARGE}|{TOO_SMALL})\b")
+_UNREADABLE = re.compile(rf"(?P<neg>-\s?)?\b(?:{TOO_LARGE}|{TOO_SMALL}|{UNCLEAR})\b")
 
 
 def _value(m: re.Match) -> tuple[float | None, str]:
@@ -274,8 +277,8 @@ def scan(t: str) -> list[Quantity]:
         out.append(Quantity(10.0 ** int(exp) if ok else None, m.start(), m.end(), m.group(0),
                             refused="" if ok else "exponent"))
     for m in _UNREADABLE.finditer(t):  # a power too large or too small to be any count
-        out.append(Quantity(None, m.start(), m.end(), "that number",
-                            refused="exponent" if TOO_LARGE in m.group(0) else "tiny"))
+        out.append(Quantity(None, m.start(), m.end(), "that number", refused="exponent" if TOO_LARGE in m.group(0)
+                            else "tiny" if TOO_SMALL in m.group(0) else "unclear"))
     taken = [(q.start, q.end) for q in out]
     for m in _NUMBER.finditer(t):
         if any(s <= m.start() < e for s, e in taken):

@@ -24,6 +24,8 @@ from .text import blank_noise, clauses, clean
 SMALL_CORPUS_TOKENS = 5_000  # knowledge under ~5,000 tokens fits in the system prompt
 MAX_FIGURES = 16  # a clause with more figures than this is a pasted list or table, not an answer
 _FIGURE = re.compile(r"\d+")
+MAX_FIGURES_MESSAGE = 100  # no one states their facts with more figures than this in one message
+_WITH_DIGIT = re.compile(r"(?<!\S)\S*\d\S*")
 
 # ------------------------------------------------------------------------------------------ nouns
 _W = r"(?:[a-z'/-]+\s){0,3}?"  # up to three words between a figure and its noun
@@ -337,6 +339,8 @@ def _prepare(quote: str) -> str:
     for pattern, word in _SHORTHAND:  # typed shorthand and common misspellings, as a reader would take them
         t = pattern.sub(word, t)
     t = re.sub(r"(?<=[a-z])/(?=[a-z])", " per ", t)
+    # "(-2) million": the brackets hold the figure, they do not end it
+    t = _PAREN_NUMBER.sub(lambda m: " " + m.group(1) + (" " if t[m.end():m.end() + 1].isalnum() else ""), t)
     t = words_to_digits(t)
     t = _RATIO.sub(" ratio ", t)  # "one time in five", "3 out of 10": a rate of errors, not a count
     return " ".join(mask_names(t).split())
@@ -357,6 +361,8 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
         r.intent = "greeting"
         return r
     body, _noisy = blank_noise(read_powers(raw))
+    if len(_FIGURE.findall(body)) > MAX_FIGURES_MESSAGE:  # a dump of numbers: keep the words, drop every figure
+        body = _WITH_DIGIT.sub(" ", body)
     body = _REJECTED.sub(lambda m: " " * len(m.group(1)) + m.group(2), body)  # "Tone drifting? No." drops the guess
     body = _MENTION.sub(lambda m: " " * len(m.group(0)), body)  # "'On-prem' is just the name of a tier": a mention
     body_low = " ".join(body.lower().split())
@@ -529,12 +535,13 @@ _NEED_FOCUS = re.compile(r"\b(?:bot|it|model|assistant|tool|system|llm|thing)\s(
 _LONE_FIGURE = re.compile(r"^\W*(?:(?:no|nope|sorry|oops|i meant|actually|make (?:that|it)|it'?s|more like|wait)\W+)*"
                           r"~?\$?\d[\d.,]*\s?(?:k|m|mm|mn|bn|million|thousand|grand)?\W*(?:actually|sorry|then|instead|"
                           r"not \$?\d[\d.,]*\s?(?:k|m|mm|bn)?)?\W*$")
+_PAREN_NUMBER = re.compile(r"\((-?\$?\d[\d.,]*\s?(?:k|m|mm|bn)?)\)")
 _RATIO = re.compile(r"\b\d+ (?:times? )?(?:in|out of) (?:every )?\d+\b(?! (?:ms|secs?|seconds?|minutes?|mins?|hours?|days?|"
                     r"weeks?|months?|years?))")
 _PENDING_FILLS = {"need": ("need", "goal"), "freshness": ("freshness",), "budget": ("latency_ms", "volume_month",
                   "cost_sensitivity", "budget_usd"), "examples": ("examples",), "corpus": ("corpus", "corpus_tokens"),
                   "citations": ("citations", "permissions"), "privacy": ("privacy",)}
-_CONTRAST = re.compile(r"\d[\d.,]*\s?(?:k|m|mm|bn|ms|s|secs?|seconds|%|grand)?\s?(?:[a-z]+\s)?,?\s?(?:not|rather than|"
+_CONTRAST = re.compile(r"(?<![\d.,])\d[\d.,]*\s?(?:k|m|mm|bn|ms|s|secs?|seconds|%|grand)?\s?(?:[a-z]+\s)?,?\s?(?:not|rather than|"
                        r"instead of)\s\$?\d")  # "200k, not 20k": a figure set against another corrects it
 _STARRED = re.compile(r"^\W*\$?\d[\d.,]*\s?(?:k|m|mm|bn|ms|s)?\s?\*\W*$")  # "40k*": the chat way to correct a typo
 _PER_CORRECTION = re.compile(r"\b(?:that|it|those|this) (?:was|is|were|'s|'re) (?:a |per |each |every )"
@@ -608,6 +615,8 @@ _FIELD_WORDS = {"examples": "labelled examples", "volume_month": "requests a mon
 def _refusal(name: str | None, q: Quantity) -> str:
     what = _FIELD_WORDS.get(name, "that figure")
     shown = q.text if len(q.text) <= 24 else q.text[:20] + "…"
+    if q.refused == "unclear":
+        return f"I couldn't tell whether that figure is a power or a footnote mark, so I didn't record it as {what}."
     if q.refused == "tiny":
         return f"I couldn't use that number for {what}: it is far too small to be real, so I didn't record it."
     if q.text == "that number":
