@@ -147,6 +147,7 @@ _LAST_NOUN = re.compile(r"\b(" + "|".join(sorted(_CORPUS, key=len, reverse=True)
                         + r"|examples|pairs|requests|tickets|queries|messages|calls)\b)")
 _TOKEN_UNITS = ("tokens", "words")
 _WEAK_CORPUS = ("products", "skus", "items", "records", "entries", "notes", "clauses", "slides", "sheets")
+_PART_END = re.compile(r"\band\b|\bbut\b|[,;:]")
 _EACH_AFTER = re.compile(r"^\s?(?:each|apiece|per (?:person|head|user|agent|lawyer|rep))\b")
 _HEADS = re.compile(r"(?<![\d.,])(\d{1,6})\s(?:[a-z'-]+\s)?(?:people|persons|users|lawyers|agents|employees|staff|"
                     r"analysts|reps|engineers|doctors|nurses|clinicians|students|customers|members|advisers|advisors|"
@@ -266,7 +267,8 @@ def _type(q: Quantity, t: str, pending: str | None, recent: list[str], money_msg
         return k
     if volume or rate:
         if rate:
-            if _EACH_BEFORE.search(before) or _EACH_AFTER.match(after[rate.end():]):
+            near = _PART_END.split(before)[-1]  # "each response is 500 tokens and we do 20k a day": another part
+            if _EACH_BEFORE.search(near) or _EACH_AFTER.match(after[rate.end():]):
                 heads = _HEADS.search(t[:q.start])
                 if volume and heads and _ASKING.search(before):  # "40 lawyers, each asks maybe 10 questions a day"
                     k.kind = "volume"
