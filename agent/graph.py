@@ -35,7 +35,7 @@ from langgraph.types import Command, interrupt
 from knowledge.types import Passage
 
 from .brains import Brain, OfflineBrain
-from .describe import describe_value, echo_fact, fact_label
+from .describe import describe_value, echo_fact, echo_order, fact_label
 from .engine import RULES_BY_ID, decide, evidence_queries
 from .policy import DIRECTED_ASSUMPTIONS, GREETING, ask, assume, next_topic
 from .text import clean_text
@@ -252,7 +252,8 @@ def _reason(exc: Exception) -> str:
 def echo_line(recorded: list[tuple[str, Any, Any]]) -> str:
     """'Got it: about 120,000 requests a month; answers within 2 s.' for (field, value, old value) triples."""
     parts = []
-    for name, value, old in recorded:
+    order = {name: i for i, name in enumerate(echo_order([n for n, _, _ in recorded]))}
+    for name, value, old in sorted(recorded, key=lambda r: order[r[0]]):
         said = echo_fact(name, value)
         if old is not None and old != value:
             said += f" (updated from {describe_value(name, old)})"
@@ -393,7 +394,9 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         return {
             "profile": profile.model_dump(mode="json"), "notes": notes, "asked": asked, "attempts": attempts,
             "intent": intent, "done": False, "unconfirmed": unconfirmed, "usage": usage, "brain": brain.name,
-            "heard": [echo_fact(n, v) for n, v, _ in recorded], "heard_fields": [n for n, _, _ in recorded],
+            "heard": [echo_fact(n, v) for n in echo_order([n for n, _, _ in recorded])
+                      for m, v, _ in recorded if m == n],
+            "heard_fields": [n for n, _, _ in recorded],
             "confirm": confirm, "directions": directions, "hypothesis": hypothesis,
         }
 
