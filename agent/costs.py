@@ -11,7 +11,8 @@ from .types import STRATEGIES, STRATEGY_LABELS, CostLine, Profile
 
 PRICING_PATH = Path(__file__).resolve().parent / "data" / "pricing.json"
 DEFAULT_VOLUME = 100_000
-SELF_HOSTED_REQUESTS_PER_SERVER = 3_000_000  # one GPU server, small model, per month (rough planning figure)
+SELF_HOSTED_REQUESTS_PER_SERVER = 3_000_000
+SELF_SERVE_VOLUME = 1_000_000  # requests a month from which serving your own small tuned model pays off  # one GPU server, small model, per month (rough planning figure)
 
 
 @lru_cache(maxsize=4)
@@ -37,13 +38,19 @@ def monthly_costs(profile: Profile, self_hosted: bool = False, pricing: dict | N
     budget = float(budget) if isinstance(budget, (int, float)) and not isinstance(budget, bool) else None
     rag_infra = p["vector_store_month"] + volume * base_in * p["embedding_per_mtok"] / 1e6
 
+    # A small model tuned on your own labels is served like a distilled student once the volume pays for serving
+    # it yourself; below that, a vendor hosts it.
+    if volume >= SELF_SERVE_VOLUME:
+        ft_model, ft_note = m["distilled"], "; a small model you serve yourself, priced like a distilled student"
+    else:
+        ft_model, ft_note = m["tuned_small"], ""
     shapes = {
         "prompting": (m["frontier"], base_in + examples_in_prompt + knowledge_in_prompt, 0.0,
                       "long prompt (instructions, examples, knowledge) sent with every request"),
         "rag": (m["frontier"], base_in + t["system_prompt_small"] + t["retrieved_context"], rag_infra,
                 "retrieved passages instead of the whole knowledge base; vector store and query embeddings"),
-        "fine_tuning": (m["tuned_small"], base_in + t["tuned_system_prompt"], p["tuned_hosting_month"],
-                        "short prompt: the behaviour lives in the tuned weights"),
+        "fine_tuning": (ft_model, base_in + t["tuned_system_prompt"], p["tuned_hosting_month"],
+                        "short prompt: the behaviour lives in the tuned weights" + ft_note),
         "rag_and_fine_tuning": (m["tuned_small"], base_in + t["tuned_system_prompt"] + t["retrieved_context"],
                                 rag_infra, "tuned small model reading retrieved passages"),
         "distillation": (m["distilled"], base_in + t["tuned_system_prompt"], 0.0,

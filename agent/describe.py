@@ -79,9 +79,27 @@ def echo_fact(field: str, value: Any) -> str:
         return "users see different data" if value else "everyone sees the same data"
     if field == "corpus":
         return f"the knowledge is {describe_value(field, value)}"
-    if field in ("need", "goal"):
-        return f"{fact_label(field)}: {describe_value(field, value)}"
+    if field == "need":
+        return {"knowledge": "a knowledge problem (your facts and documents)",
+                "behaviour": "a behaviour problem (style, format or a task skill)",
+                "both": "both knowledge and behaviour"}.get(value, describe_value(field, value))
+    if field == "goal":
+        return f"the task is {describe_value(field, value)}"
+    if field == "freshness":
+        return "the information " + describe_value(field, value)
+    if field == "cost_sensitivity":
+        return describe_value(field, value)
+    if field == "stage":
+        return "you are " + describe_value(field, value)
     return describe_value(field, value)
+
+
+def echo_order(fields: list[str]) -> list[str]:
+    """Facts in the order the interview asks about them (need first, privacy last)."""
+    from .types import FACT_FIELDS
+
+    rank = {name: i for i, name in enumerate(FACT_FIELDS)}
+    return sorted(fields, key=lambda name: rank.get(name, len(rank)))
 
 
 # ------------------------------------------------------------------------------------------ layers and conditions

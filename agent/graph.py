@@ -35,7 +35,7 @@ from langgraph.types import Command, interrupt
 from knowledge.types import Passage
 
 from .brains import Brain, OfflineBrain
-from .describe import describe_value, echo_fact, fact_label
+from .describe import describe_value, echo_fact, echo_order, fact_label
 from .engine import RULES_BY_ID, decide, evidence_queries
 from .policy import DIRECTED_ASSUMPTIONS, GREETING, ask, assume, next_topic
 from .text import clean_text
@@ -252,7 +252,8 @@ def _reason(exc: Exception) -> str:
 def echo_line(recorded: list[tuple[str, Any, Any]]) -> str:
     """'Got it: about 120,000 requests a month; answers within 2 s.' for (field, value, old value) triples."""
     parts = []
-    for name, value, old in recorded:
+    order = {name: i for i, name in enumerate(echo_order([n for n, _, _ in recorded]))}
+    for name, value, old in sorted(recorded, key=lambda r: order[r[0]]):
         said = echo_fact(name, value)
         if old is not None and old != value:
             said += f" (updated from {describe_value(name, old)})"
@@ -267,6 +268,26 @@ def _apply_scale(profile: Profile, scale: dict[str, float]) -> dict[str, Any]:
         if isinstance(current, (int, float)) and not isinstance(current, bool) and factor > 0:
             out[name] = min(int(current * factor), INT64_MAX)
     return out
+
+
+def what_moved(current: Recommendation, alternative: Recommendation) -> str:
+    """How a what-if's recommendation differs from the stated one: verdict, confidence, scores and cost."""
+    if alternative.strategy != current.strategy:
+        lines = [f"That would change the answer: {current.label} → **{alternative.label}** "
+                 f"({alternative.confidence_label} confidence, {alternative.confidence:.0%})."]
+    else:
+        lines = [f"The answer would still be **{alternative.label}** ({alternative.confidence:.0%} confidence, "
+                 f"now {current.confidence:.0%})."]
+    old = {s.strategy: s.score for s in current.ranking}
+    moved = [f"{s.label} {old.get(s.strategy, 0):+.1f} → {s.score:+.1f}" for s in alternative.ranking
+             if abs(old.get(s.strategy, 0) - s.score) >= 0.05]
+    if moved:
+        lines.append("Scores that would move: " + "; ".join(moved) + ".")
+    now = next((c for c in current.costs if c.strategy == current.strategy), None)
+    then = next((c for c in alternative.costs if c.strategy == alternative.strategy), None)
+    if now and then:
+        lines.append(f"Cost: about ${then.monthly_usd:,.0f} a month (now ${now.monthly_usd:,.0f}).")
+    return "\n".join(lines)
 
 
 def hypothetical_profile(profile: Profile, hypothesis: dict) -> Profile:
@@ -393,7 +414,9 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         return {
             "profile": profile.model_dump(mode="json"), "notes": notes, "asked": asked, "attempts": attempts,
             "intent": intent, "done": False, "unconfirmed": unconfirmed, "usage": usage, "brain": brain.name,
-            "heard": [echo_fact(n, v) for n, v, _ in recorded], "heard_fields": [n for n, _, _ in recorded],
+            "heard": [echo_fact(n, v) for n in echo_order([n for n, _, _ in recorded])
+                      for m, v, _ in recorded if m == n],
+            "heard_fields": [n for n, _, _ in recorded],
             "confirm": confirm, "directions": directions, "hypothesis": hypothesis,
         }
 
@@ -506,18 +529,17 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         rec = _grounded(hyp_profile)
         stated = state.get("recommendation")
         current = Recommendation.model_validate(stated) if stated else None
-        changes = "; ".join(f"{fact_label(n)}: {describe_value(n, f['value'])}"
-                            for n, f in hypothesis["facts"].items())
-        lead = [f"**What if** {changes}? This is a what-if: the facts you stated are unchanged."]
+        changes = "; ".join(echo_fact(n, f["value"]) for n, f in hypothesis["facts"].items())
+        lead = [f"**What if:** {changes}? This is a what-if: the facts you stated are unchanged."]
+        summary = ""
         if current is None:
             lead.append("On what I know so far, the answer would lean to "
                         f"**{rec.label}** ({rec.confidence_label} confidence). I'll carry on with the questions.")
-            summary = ""
         else:
-            summary = brain.explain(rec, hyp_profile, current, write=_writer())
-        usage, said = _drain(brain)
-        if current is not None:
+            lead.append(what_moved(current, rec))
             lead.append("Say *go with that* to adopt it, or tell me what actually holds.")
+            summary = brain.explain(rec, hyp_profile, None, write=_writer())
+        usage, said = _drain(brain)
         text = "\n\n".join(list(state.get("notes", [])) + said + lead + ([summary] if summary else []))
         rec = rec.model_copy(update={"summary": summary})
         hypothesis["recommendation"] = rec.model_dump(mode="json")

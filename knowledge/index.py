@@ -310,15 +310,7 @@ class Index:
     def search_user(self, query: str, k: int = 3) -> list[Passage]:
         """BM25 over the user's own documents only, so they are heard even when built-in notes outrank them."""
         conn = self.ensure()
-        match = fts_query(query)
-        if match is None:
-            return []
-        rows = conn.execute(
-            f"SELECT rowid, bm25(chunks, {_BM25_WEIGHTS}) AS s FROM chunks WHERE chunks MATCH ? AND source_id IN "
-            "(SELECT id FROM sources WHERE kind = 'user') ORDER BY s LIMIT ?",
-            (match, k),
-        ).fetchall()
-        return self._passages(conn, [(rowid, -score) for rowid, score in rows])
+        return self._passages(conn, self._bm25(conn, query, k, user_only=True))
 
     def search_bm25(self, query: str, k: int = 5) -> list[Passage]:
         conn = self.ensure()
@@ -333,12 +325,14 @@ class Index:
         conn = self.ensure()
         return self._passages(conn, self._dense(conn, query, k))
 
-    def _bm25(self, conn: sqlite3.Connection, query: str, limit: int) -> list[tuple[int, float]]:
+    def _bm25(self, conn: sqlite3.Connection, query: str, limit: int,
+              user_only: bool = False) -> list[tuple[int, float]]:
         match = fts_query(query)
         if match is None:
             return []
+        only = " AND source_id IN (SELECT id FROM sources WHERE kind = 'user')" if user_only else ""
         rows = conn.execute(
-            f"SELECT rowid, bm25(chunks, {_BM25_WEIGHTS}) AS s FROM chunks WHERE chunks MATCH ? "
+            f"SELECT rowid, bm25(chunks, {_BM25_WEIGHTS}) AS s FROM chunks WHERE chunks MATCH ?{only} "
             "ORDER BY s LIMIT ?",
             (match, limit),
         ).fetchall()

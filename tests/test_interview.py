@@ -110,7 +110,7 @@ def test_a_what_if_is_shown_beside_the_stated_facts_and_adopted_on_request(iv):
     assert snap.recommendation == before
     assert snap.hypothesis.facts["examples"].value == 5000
     assert snap.hypothesis.recommendation.strategy != before.strategy
-    assert snap.messages[-1].kind == "whatif" and "changes the answer" in snap.messages[-1].text
+    assert snap.messages[-1].kind == "whatif" and "would change the answer" in snap.messages[-1].text
     snap = iv.send(snap.thread_id, "ok, go with that")
     assert snap.profile.examples.value == 5000 and snap.profile.ceiling.value == "drift"
     assert snap.recommendation.strategy != before.strategy and snap.hypothesis is None

@@ -172,24 +172,25 @@ def test_a_store_is_stamped_with_its_schema_version(tmp_path):
 def test_an_older_unstamped_store_is_adopted(tmp_path):
     home = tmp_path / "home"
     ids = make_store(home)
-    conn = sqlite3.connect(home / "interviews.sqlite")
-    conn.execute("PRAGMA application_id = 0")
-    conn.execute("PRAGMA user_version = 0")
-    conn.commit()
-    conn.close()
+    sql(home / "interviews.sqlite", "PRAGMA application_id = 0", "PRAGMA user_version = 0")
     iv = Interview(home=home)
     assert sorted(i.thread_id for i in iv.list()) == sorted(ids)
     assert not iv.startup_notices[1:], "no notice: nothing was wrong"
     iv.close()
 
 
+def sql(path: Path, *statements: str) -> None:
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
 def test_a_store_from_a_newer_lever_is_refused_untouched(tmp_path):
     home = tmp_path / "home"
     make_store(home)
-    conn = sqlite3.connect(home / "interviews.sqlite")
-    conn.execute("PRAGMA user_version = 99")
-    conn.commit()
-    conn.close()
+    sql(home / "interviews.sqlite", "PRAGMA user_version = 99")
     with pytest.raises(LeverError, match="newer version of Lever"):
         Interview(home=home)
     assert not list(home.glob("*damaged*"))
@@ -199,11 +200,7 @@ def test_a_foreign_sqlite_file_is_refused_with_its_path(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     path = home / "interviews.sqlite"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE customers (id INTEGER, name TEXT)")
-    conn.execute("INSERT INTO customers VALUES (1, 'Ada')")
-    conn.commit()
-    conn.close()
+    sql(path, "CREATE TABLE customers (id INTEGER, name TEXT)", "INSERT INTO customers VALUES (1, 'Ada')")
     before = path.read_bytes()
     with pytest.raises(LeverError) as err:
         Interview(home=home)
@@ -214,10 +211,7 @@ def test_a_foreign_sqlite_file_is_refused_with_its_path(tmp_path):
 def test_a_store_with_a_wrong_schema_is_refused(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    conn = sqlite3.connect(home / "interviews.sqlite")
-    conn.execute("CREATE TABLE checkpoints (id INTEGER, blob BLOB)")
-    conn.commit()
-    conn.close()
+    sql(home / "interviews.sqlite", "CREATE TABLE checkpoints (id INTEGER, blob BLOB)")
     with pytest.raises(LeverError, match="columns Lever needs"):
         Interview(home=home)
 
@@ -297,10 +291,7 @@ def test_an_unwritable_home_still_runs_an_interview_in_memory(tmp_path, monkeypa
 def test_one_damaged_checkpoint_affects_only_its_own_thread(tmp_path):
     home = tmp_path / "home"
     ids = make_store(home)
-    conn = sqlite3.connect(home / "interviews.sqlite")
-    conn.execute("UPDATE checkpoints SET checkpoint = x'c1c1c1c1' WHERE thread_id = ?", (ids[1],))
-    conn.commit()
-    conn.close()
+    sql(home / "interviews.sqlite", f"UPDATE checkpoints SET checkpoint = x'c1c1c1c1' WHERE thread_id = '{ids[1]}'")
     iv = Interview(home=home)
     assert len(iv.list()) == 3
     with pytest.raises(LeverError) as err:

@@ -4,6 +4,7 @@ The server is stopped by its pid."""
 
 import pytest
 
+from evals.bench_server import ANSWERS
 from evals.langgraph_dev import CLI, clean_copy, serve
 
 pytestmark = [
@@ -11,15 +12,6 @@ pytestmark = [
     pytest.mark.timeout(300),
 ]
 
-ANSWERS = {
-    "need": "knowledge, it answers from our docs",
-    "freshness": "the docs change every week",
-    "budget": "about two seconds is fine, around 50k questions a month",
-    "examples": "none",
-    "corpus": "a few thousand articles",
-    "citations": "yes, answers must cite the article",
-    "privacy": "a cloud API under our agreement is fine",
-}
 
 
 @pytest.fixture(scope="module")

@@ -30,16 +30,25 @@ def _reason_line(reason: Reason) -> str:
     return f"- {reason.statement}{said}{assumed} {cites}".rstrip()
 
 
+CLOSE_ALTERNATIVE = 2.0  # points of score behind the recommendation
+
+
 def _cost_line(rec: Recommendation) -> str:
     mine = next(c for c in rec.costs if c.strategy == rec.strategy)
-    cheapest = min(rec.costs, key=lambda c: c.monthly_usd)
+    # Only a close alternative is worth pricing aloud: a cheap option the facts rule out (distillation for a
+    # knowledge base that changes weekly) is no option at all.
+    scores = {s.strategy: s.score for s in rec.ranking}
+    top = scores.get(rec.strategy, 0.0)
+    close = [c for c in rec.costs if scores.get(c.strategy, -1e9) >= top - CLOSE_ALTERNATIVE]
+    cheapest = min(close or [mine], key=lambda c: c.monthly_usd)
     line = (f"**Cost:** about ${mine.monthly_usd:,.0f} a month to run this stack, plus a one-off setup of roughly "
             f"${mine.setup_usd[0]:,.0f}-${mine.setup_usd[1]:,.0f}")
     if _volume_assumed(rec):
         line += f" (at an assumed {_volume(rec):,} requests a month)"
     line += "."
     if cheapest.strategy != rec.strategy:
-        line += f" The cheapest option would be {cheapest.label} at about ${cheapest.monthly_usd:,.0f} a month."
+        line += (f" Of the close alternatives, {cheapest.label} would cost less, about ${cheapest.monthly_usd:,.0f} "
+                 "a month.")
     over = [n for n in mine.notes if n.startswith("over your")]
     if over:
         line += f" This is {over[0]}."
