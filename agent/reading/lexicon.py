@@ -91,7 +91,8 @@ SMALL_CORPUS_TOKENS = 5_000  # seed 003: knowledge under ~5,000 tokens fits in t
 
 _COST_HIGH = re.compile(
     r"cost (really )?(matters|is (a |the )?(big |main |real |major )?(concern|issue|priority|constraint|problem))|"
-    r"costs? matters?|tight budget|budget(?:'s| is) (?:very |really |pretty |quite )?(?:tight|limited|small|modest)|"
+    r"costs? matters?|tight budget|(?:cost|price|the bill|money|budget) (?:is|are) (?:a )?(?:big|huge|major|real|serious) "
+    r"(?:deal|concern|issue|factor)|budget(?:'s| is) (?:very |really |pretty |quite )?(?:tight|limited|small|modest)|"
     r"(?:can'?t|cannot) spend (?:much|a lot)|(?:needs? to|has to|must|should) be cheap|keep it cheap|"
     r"cheap(?:er)? is (?:the priority|better|key)|as cheap as possible|cheapest|too expensive|"
     r"(?:bill|cost|costs|price|spend)\b.{0,20}\b(?:killing|eating|hurting|too high|painful|a problem)|"
@@ -511,8 +512,9 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
     if m and m.group(0) in ("cite", "cites", "cited", "citing") and _PEOPLE_CITE.search(t[max(0, m.start() - 40):m.start()]):
         m = None  # "our lawyers cite case law all day": people citing, not the answers
     if m and not _CITE_SKIP.search(t[max(0, m.start() - 12):m.end() + 12]):
-        post = re.match(r"\s?(?:are|is)?\s?(?:n't|not|never) (?:really )?(?:needed|required|necessary|a must|"
-                        r"important|a requirement|mandatory|expected)|\s?(?:aren't|isn't|are not|is not|won't be)\b",
+        post = re.match(r"\s?(?:are|is|were|was|be)?\s?(?:n't|not|never|no longer) (?:really )?(?:needed|required|"
+                        r"necessary|a must|important|a requirement|mandatory|expected)|\s?(?:aren't|isn't|are not|is not|"
+                        r"won't be|weren't|wasn't|were not|was not)\b",
                         t[m.end():m.end() + 40])
         r.set("citations", not (negated(t, m.start(), 40) or post), quote)
     elif re.search(r"\b(?:drop|dropped|dropping|remove|removed|removing|skip|skipped|waive|waived|lose|lost|without|"
@@ -603,9 +605,20 @@ _STRONG_CHANGE = re.compile(r"chang|updat|refresh|revis|stale|edit|publish|new v
 _ACTIVE_USERS = re.compile(r"\b(?:daily|weekly|monthly) active (?:users|customers|people)|\b(?:dau|wau|mau)s?\b")
 
 
+_POST_NEG = re.compile(r"\W{0,2}(?:[a-z]+\W+){0,2}?(?:is|are|was|were)(?:n't| not)\b(?! only)")
+_FRESH_GATE = re.compile(
+    r"dai|week|month|year|annual|hour|minute|second|\bday|night|morning|quarter|season|spring|summer|autumn|fall|"
+    r"winter|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday|\bmon\b|sprint|release|real[- ]?time|"
+    r"\blive\b|constant|continu|non-?stop|clock|rare|seldom|never|static|stable|fixed|frozen|stone|chang|same|"
+    r"histor|often|little|locked|stale|old|date|statute|law|regulation|much|moon|intraday|biweekly|fortnight|twice|"
+    r"once|times|cadence|\bno\b|\bnope\b|\bnah\b|all the time|edit|update|tweak|fix|hardly|barely|ever|not much")
+
+
 def _freshness(r, t: str, quote: str, pending: str | None) -> None:
     if "freshness" in r.facts and r.facts["freshness"][2:] == ():
         pass
+    if not _FRESH_GATE.search(t):
+        return  # no word of time or change: nothing here says how often the knowledge changes
     t = _ACTIVE_USERS.sub(" active users ", t)  # "3k daily active users" counts people, not a change rate
     context = pending == "freshness" or r.correction or _CHANGE_CONTEXT.search(t)
     if not context:
@@ -618,7 +631,7 @@ def _freshness(r, t: str, quote: str, pending: str | None) -> None:
             found.append((m.start(), value, True))
     for value, pattern in _FRESH_VAGUE:
         m = pattern.search(t)
-        if m and (pending == "freshness" or _STRONG_CHANGE.search(t)):
+        if m and (pending == "freshness" or _STRONG_CHANGE.search(t)) and not _POST_NEG.match(t[m.end():m.end() + 30]):
             found.append((m.start(), value, False))
     if not found:
         return

@@ -328,18 +328,22 @@ class Clause:
 _NUMERIC = ("examples", "volume_month", "budget_usd", "latency_ms")
 
 
-_SHORTHAND = [(re.compile(p), w) for p, w in (
-    (r"\bwks?\b", "week"), (r"\bmths?\b|\bmnths?\b", "month"), (r"\byrs?\b", "year"),
-    (r"\bdayly\b|\bdaly\b|\bdaiy\b", "daily"), (r"\bweekely\b|\bweeky\b", "weekly"), (r"\bmonthy\b|\bmontly\b",
-                                                                                   "monthly"),
-    (r"\bu\b", "you"), (r"\br\b(?= (?:impatient|fine|ok|okay|happy|busy))", "are"), (r"\bpls\b|\bplz\b", "please"),
-    (r"\bqs\b", "questions"), (r"\bw/o\b", "without"), (r"\bw/(?=\s|\w)", "with "), (r"\bb/c\b|\bcuz\b", "because"))]
+_SHORTHAND_WORDS = {"wk": "week", "wks": "week", "mth": "month", "mths": "month", "mnth": "month", "mnths": "month",
+                    "yr": "year", "yrs": "year", "dayly": "daily", "daly": "daily", "daiy": "daily", "weekely": "weekly",
+                    "weeky": "weekly", "monthy": "monthly", "montly": "monthly", "u": "you", "pls": "please",
+                    "plz": "please", "qs": "questions", "w/o": "without", "b/c": "because", "cuz": "because"}
+_SHORTHAND = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(_SHORTHAND_WORDS, key=len, reverse=True))
+                        + r")(?![\w/])|\br(?= (?:impatient|fine|ok|okay|happy|busy))|\bw/(?=\s|\w)")
+
+
+def _shorthand(m: re.Match) -> str:
+    w = m.group(0)
+    return "are" if w == "r" else "with " if w == "w/" else _SHORTHAND_WORDS[w]
 
 
 def _prepare(quote: str) -> str:
     t = quote.lower()
-    for pattern, word in _SHORTHAND:  # typed shorthand and common misspellings, as a reader would take them
-        t = pattern.sub(word, t)
+    t = _SHORTHAND.sub(_shorthand, t)  # typed shorthand and common misspellings, as a reader would take them
     t = re.sub(r"(?<=[a-z])/(?=[a-z])", " per ", t)
     # "(-2) million": the brackets hold the figure, they do not end it
     t = _PAREN_NUMBER.sub(lambda m: " " + m.group(1) + (" " if t[m.end():m.end() + 1].isalnum() else ""), t)
@@ -379,16 +383,23 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
     adopt = len(body_low) <= 200 and bool(L._ADOPT_IN.search(body_low)) and not whatif and \
         not body_low.rstrip().endswith("?")  # "we can get 10k pairs after all. lock it in": adopt, with the figure
 
-    parts = [Clause(c, _prepare(c), []) for c in clauses(body)]
+    prepared: dict[str, str] = {}
+    parts = [Clause(c, prepared.setdefault(c, _prepare(c)) if c not in prepared else prepared[c], [])
+             for c in clauses(body)]
     money_msg = bool(_MONEY_CONTEXT.search(body_low))  # "cap of $1,500, and what we run now is ~4k": both money
     for c in parts:
         if len(_FIGURE.findall(c.text)) > MAX_FIGURES:
             continue  # a list, table or paste of figures: no one states a fact that way
         c.typed = [_type(q, c.text, pending, recent, money_msg) for q in scan(c.text)]
     _quantities(r, parts, pending, recent, whatif, body_low, profile)
+    seen: set[str] = set()
     for c in parts:
+        if c.text in seen:
+            continue  # a clause said twice says nothing new (pasted twice, or repeated for emphasis)
+        seen.add(c.text)
         L.read_clause(r, c.text, c.quote, pending)
-    norm_all = _prepare(body)  # the whole message, joining words ("but") that the clause split dropped
+    # the whole message, joining words ("and") that the clause split dropped
+    norm_all = parts[0].text if len(parts) == 1 and parts[0].quote == body.strip() else _prepare(body)
     L.read_message(r, norm_all, body.strip(), pending)
     if whatif:
         L.read_scale(r, norm_all, words_to_digits(body.lower()))
