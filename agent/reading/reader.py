@@ -469,6 +469,8 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
                 r.examples_weak = k.field_hint == "forced"
             elif k.kind == "money":
                 money.append((k, c.quote))
+            elif k.kind == "corpus" and "corpus" not in r.facts and 0 < k.value < 1:
+                r.refused.append(f"{k.q.text} doesn't work as a knowledge size, so I didn't record it.")
             elif k.kind == "corpus" and "corpus" not in r.facts:
                 tokens = k.value * _CORPUS.get(k.unit, 2000)
                 if k.unit in _TOKEN_UNITS:  # a size in tokens or words is a figure; from a count it is only a guess
