@@ -456,6 +456,9 @@ def _quantities(r: Reading, parts: list[Clause], pending: str | None, recent: li
                               "bare": _bare_field(pending, recent)}.get(k.kind)
                 r.refused.append(_refusal(field_name, k.q))
                 continue
+            if k.kind in ("volume", "volume?", "examples", "money", "bare") and 0 < k.q.value < 1:
+                r.refused.append(f"{k.q.text} doesn't work as a count, so I didn't record it.")
+                continue  # "0.999 requests a day" is no way to count anything (a fraction of one is no count)
             if k.kind == "latency":
                 latency.append((k, c.quote))
             elif k.kind == "volume" and "volume_month" not in r.facts:
