@@ -261,6 +261,15 @@ def echo_line(recorded: list[tuple[str, Any, Any]]) -> str:
     return ("Got it: " + "; ".join(parts) + ".") if parts else ""
 
 
+def after_echo(text: str, notices: list[str]) -> str:
+    """``notices`` placed after the echo line when the text starts with one (the echo always comes first)."""
+    said = "\n\n".join(notices)
+    if text.startswith("Got it:"):
+        first, _, rest = text.partition("\n")
+        return f"{first}\n\n{said}" + (f"\n\n{rest.lstrip()}" if rest.strip() else "")
+    return f"{said}\n\n{text}"
+
+
 def _apply_scale(profile: Profile, scale: dict[str, float]) -> dict[str, Any]:
     out = {}
     for name, factor in scale.items():
@@ -468,8 +477,9 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
             notes.insert(0, GREETING)
         message = ask(brain, topic, profile, notes, confirms, _history(state))
         usage, said = _drain(brain)
+        said = [n for n in said if n not in notes]  # the same notice from understanding and phrasing: once
         if said:
-            message = message.model_copy(update={"text": "\n\n".join(said) + "\n\n" + message.text})
+            message = message.model_copy(update={"text": after_echo(message.text, said)})
         return {
             "messages": [message.model_dump(mode="json")], "usage": usage,
             "pending": topic.id, "questions_asked": state.get("questions_asked", 0) + 1, "notes": [],

@@ -161,3 +161,21 @@ def test_a_rejected_request_names_the_apis_reason(api_key):
     assert b.understand(TEXT, "freshness", Profile()).facts["freshness"][0] == "weekly"
     (said,) = notices(b)
     assert "HTTP 400" in said and "effort: not supported" in said and b.name == "claude"
+
+
+def test_after_two_outages_in_a_row_claude_rests_and_turns_do_not_wait_for_it(api_key, monkeypatch):
+    import agent.brains.claude as claude_module
+
+    fake = FakeClaude().then(*[httpx.ConnectError("down")] * 4, reply(reading()))
+    b = brain(fake, retries=1)
+    b.understand(TEXT, "freshness", Profile())
+    assert len(fake.bodies) == 2 and not any("in a row" in n for n in notices(b))
+    b.understand(TEXT, "freshness", Profile())
+    said = notices(b)
+    assert len(fake.bodies) == 4 and any("2 times in a row" in n and "again in 2 minutes" in n for n in said)
+    heard = b.understand(TEXT, "freshness", Profile())  # resting: no call at all, the offline reading at once
+    assert heard.facts["freshness"][0] == "weekly" and len(fake.bodies) == 4 and notices(b) == []
+    assert b.name == "claude", "a rest is not the end of the session's use of Claude"
+    monkeypatch.setattr(claude_module.time, "monotonic", lambda: 1e12)  # the rest is over
+    b.understand("hello", None, Profile())
+    assert len(fake.bodies) == 5

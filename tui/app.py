@@ -931,8 +931,24 @@ class LeverApp(App[int]):
         self._executor.shutdown(wait=False)
 
 
+def _log_to_file() -> None:
+    """Warnings (a failed turn, a Claude call that fell back) go to ``lever.log`` in Lever's folder, never onto the
+    chat screen. Without a writable folder they are dropped."""
+    import logging
+
+    try:
+        from knowledge.paths import lever_home
+
+        handler: logging.Handler = logging.FileHandler(lever_home() / "lever.log", encoding="utf-8")
+    except Exception:  # noqa: BLE001 - no folder: the UI says so itself
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+
+
 def run_app(resume: str | bool | None = None, brain: str | None = None, server: str | None = None) -> int:
     """Run the app; the interview is built in the background so the window shows at once."""
+    _log_to_file()
     app = LeverApp(resume=resume, brain=brain, server=server)
     try:
         app.run()

@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -35,6 +36,9 @@ from .base import INTENTS, Understanding, Writer
 from .offline import OfflineBrain
 
 log = logging.getLogger("lever.claude")
+
+OUTAGES_BEFORE_REST = 2
+REST_SECONDS = 120
 
 # --------------------------------------------------------------------------------------------- the vocabulary
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -311,6 +315,10 @@ class ClaudeBrain:
         # different conversations at once, and each graph node drains what its own calls produced.
         self._local = threading.local()
         self._disabled: str | None = None  # why the session went offline (shared: the key is the same)
+        # Claude unreachable (connection, timeouts, overload) twice in a row: rest for a while instead of making
+        # every turn wait for the SDK's retries. Shared by all threads: the outage is the same for all.
+        self._outages = 0
+        self._resting_until = 0.0
         self.client = anthropic.Anthropic(
             base_url=self.settings.base_url, timeout=self.settings.timeout_s, max_retries=self.settings.max_retries,
             http_client=http_client, middleware=[self._keep_usage],
@@ -376,9 +384,14 @@ class ClaudeBrain:
         """Run one Claude call; on any failure, say so (once) and return the offline brain's answer instead."""
         if self._disabled:
             return fallback()
+        if time.monotonic() < self._resting_until:
+            return fallback()
         self._last_usage = None
+        outage = False
         try:
-            return call()
+            result = call()
+            self._outages = 0
+            return result
         except CallFailed as exc:
             failure, disable = exc.notice, exc.disable
         except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:
@@ -390,10 +403,11 @@ class ClaudeBrain:
                                 "LEVER_CLAUDE_MODEL / LEVER_CLAUDE_UNDERSTAND_MODEL. The rest of this session uses "
                                 "the offline brain."), True
         except anthropic.APITimeoutError:
-            failure, disable = ("Claude did not answer in time, even after retrying; this turn used the offline "
-                                "brain."), False
+            failure, disable, outage = ("Claude did not answer in time, even after retrying; this turn used the "
+                                        "offline brain."), False, True
         except anthropic.APIConnectionError:
-            failure, disable = ("Could not reach Claude, even after retrying; this turn used the offline brain."), False
+            failure, disable, outage = ("Claude could not be reached, even after retrying; this turn used the "
+                                        "offline brain."), False, True
         except anthropic.RateLimitError:
             failure, disable = ("Claude's rate limit was reached, even after retrying; this turn used the offline "
                                 "brain."), False
@@ -402,7 +416,7 @@ class ClaudeBrain:
                                 "offline brain."), False
         except anthropic.APIStatusError as exc:
             what = "overloaded" if exc.status_code == 529 else f"unavailable (HTTP {exc.status_code})"
-            failure, disable = f"Claude is {what}; this turn used the offline brain.", False
+            failure, disable, outage = f"Claude is {what}; this turn used the offline brain.", False, exc.status_code >= 500
         except ValidationError:
             failure, disable = ("Claude's reading of that message was incomplete; I used the offline rules for it."
                                 if purpose == "understand" else
@@ -415,6 +429,12 @@ class ClaudeBrain:
             self._record(purpose, model, self._last_usage)
         if disable:
             self._disabled = failure or "disabled"
+        elif outage:
+            self._outages += 1
+            if self._outages >= OUTAGES_BEFORE_REST:
+                self._resting_until = time.monotonic() + REST_SECONDS
+                self._notice(f"Claude has failed {self._outages} times in a row, so Lever goes on with the offline "
+                             f"brain and tries Claude again in {REST_SECONDS // 60:g} minutes.")
         if failure:
             log.warning("Claude %s call fell back to the offline brain", purpose)
             self._notice(failure)

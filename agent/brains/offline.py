@@ -300,7 +300,7 @@ class OfflineBrain:
 
     def phrase_question(self, topic: Topic, profile: Profile, notes: list[str],
                         history: list[dict] | None = None) -> str:
-        lead = " ".join(notes).strip()
+        lead = "\n\n".join(n.strip() for n in notes if n.strip())
         return f"{lead}\n\n{topic.question}" if lead else topic.question
 
     def explain(self, rec: Recommendation, profile: Profile, previous: Recommendation | None,
