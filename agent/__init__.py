@@ -15,9 +15,23 @@ Heavy imports (langgraph, anthropic) happen only when an ``Interview`` or a grap
 from knowledge import Library, Passage
 
 from .interview import MAX_MESSAGE_CHARS, Interview, LeverError, clean_text
-from .render import question_blocks, question_markdown, recommendation_blocks, recommendation_markdown
+from .render import (
+    question_blocks,
+    question_markdown,
+    recommendation_blocks,
+    recommendation_markdown,
+)
 from .types import (
-    Change, CostLine, InterviewSummary, Message, Profile, Reason, Recommendation, Snapshot, StrategyScore, Topic,
+    Change,
+    CostLine,
+    InterviewSummary,
+    Message,
+    Profile,
+    Reason,
+    Recommendation,
+    Snapshot,
+    StrategyScore,
+    Topic,
     TopicStatus,
 )
 

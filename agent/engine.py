@@ -50,10 +50,27 @@ from typing import Any
 from knowledge.types import Passage
 
 from .costs import load_pricing, monthly_costs
-from .describe import (LAYER_LABELS, STRATEGY_SHORT, as_condition, describe_value, fact_label, join_words,
-                       sentences)
-from .types import (LAYERS, STRATEGIES, STRATEGY_LABELS, Change, Contradiction, CostLine, Profile, Reason,
-                    Recommendation, StrategyScore)
+from .describe import (
+    LAYER_LABELS,
+    STRATEGY_SHORT,
+    as_condition,
+    describe_value,
+    fact_label,
+    join_words,
+    sentences,
+)
+from .types import (
+    LAYERS,
+    STRATEGIES,
+    STRATEGY_LABELS,
+    Change,
+    Contradiction,
+    CostLine,
+    Profile,
+    Reason,
+    Recommendation,
+    StrategyScore,
+)
 
 __all__ = ["RULES", "RULES_BY_ID", "decide", "describe_value", "evidence_queries", "fired_rules", "primary",
            "score", "stance", "what_would_change", "confidence", "contradiction"]

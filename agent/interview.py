@@ -36,7 +36,15 @@ from .brains import Brain, OfflineBrain
 from .policy import GREETING, ask, next_topic
 from .text import MAX_MESSAGE_CHARS, clean_text
 from .topics import TOPICS
-from .types import InterviewSummary, Message, Profile, Recommendation, Snapshot, TopicStatus, Usage
+from .types import (
+    InterviewSummary,
+    Message,
+    Profile,
+    Recommendation,
+    Snapshot,
+    TopicStatus,
+    Usage,
+)
 
 __all__ = ["BRAIN_KINDS", "Interview", "LeverError", "MAX_MESSAGE_CHARS", "clean_text", "default_brain", "opening",
            "progress"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+
 from .types import InterviewSummary
 
 ASSISTANT = "lever"  # the graph id in langgraph.json

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import re
 
-from .describe import describe_value, excerpt, fact_label  # excerpt: whole sentences (sentencex)
+from .describe import (  # excerpt: whole sentences (sentencex)
+    describe_value,
+    excerpt,
+    fact_label,
+)
 from .types import FACT_FIELDS, Recommendation, Snapshot
 
 LAYER_WORDS = {

@@ -30,6 +30,7 @@ from knowledge.types import Passage
 
 from ..describe import describe_value, fact_label
 from ..extract import understand as offline_understand
+from ..reading.bounds import CLAMPED, LIMITS
 from ..settings import ClaudeSettings
 from ..types import FACT_FIELDS, STRATEGY_LABELS, Profile, Recommendation, Topic
 from .base import INTENTS, Understanding, Writer
@@ -52,14 +53,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "stage": ("prototype", "production"),
     "priority": ("quality", "cost", "speed"),
 }
-# Integer facts and the values we accept (the checkpoint store cannot hold 64-bit numbers; nothing real is larger).
-BOUNDS: dict[str, tuple[int, int]] = {
-    "latency_ms": (1, 3_600_000),
-    "volume_month": (1, 100_000_000_000),
-    "examples": (0, 1_000_000_000),
-    "corpus_tokens": (1, 1_000_000_000_000),
-    "budget_usd": (0, 1_000_000_000),
-}
+# Integer facts and the values we accept: the same limits as the offline reading (one place: agent.reading.bounds).
+BOUNDS: dict[str, tuple[int, int]] = {**LIMITS, **CLAMPED}
 FLAGS = ("citations", "permissions")
 SCALABLE = ("volume_month", "examples", "latency_ms", "corpus_tokens", "budget_usd")
 LAYER_WORDS = {"prompting": "prompt engineering", "rag": "retrieval (RAG)", "fine_tuning": "fine-tuning",

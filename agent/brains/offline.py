@@ -125,7 +125,8 @@ def explanation(rec: Recommendation, previous: Recommendation | None = None) -> 
 SIMPLE = re.compile(r"\b(explain (it |this |that )?(simply|plainly|in (plain|simple) (words|terms|english))|"
                     r"in (plain|simple|layman'?s?) (words|terms|english)|eli5|tl;? ?dr|too long|summar(y|ise|ize)|"
                     r"in a nutshell|short version|bottom line|in one (line|sentence)|keep it simple|simpler "
-                    r"(version|terms)|for (a|my) (manager|boss|non-?technical))", re.I)
+                    r"(version|terms)|for (a|my) (manager|boss|non-?technical)|gist|upshot|sum (it|this|that) up)",
+                    re.I)
 COST = re.compile(r"\b(costs?|costing|costly|price[ds]?|pricing|expensive|cheap(er|est)?|bill|spend(ing)?|budget|"
                   r"dollars?|usd|how much (a|per) month|how much (would|will|does|did) (it|this|that) (be|run|come))\b|"
                   r"\$\s?\d", re.I)
