@@ -269,7 +269,7 @@ _FRESH_EXPLICIT = [
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _FRESH_EXPLICIT += [
     ("realtime", r"\bwithin (?:a few |an? )?(?:hours?|minutes?)\b|\bminute[- ]to[- ]minute\b|\bhour[- ]to[- ]hour\b"),
-    ("daily", rf"\bmon(?:day)?\s?(?:-|to|through|thru)\s?fri(?:day)?\b|\bweekdays\b|\bevery weekday\b|"
+    ("daily", r"\bmon(?:day)?\s?(?:-|to|through|thru)\s?fri(?:day)?\b|\bweekdays\b|\bevery weekday\b|"
               r"\b(?:a few|a couple of|couple of|some|\d+) (?:edits|changes|updates|tweaks|fixes) (?:a|per|each) day\b|"
               r"\bday[- ]by[- ]day\b"),
     ("weekly", rf"\b(?:every|each|on|most|all) (?:{_DAYS})s?\b|\b(?:{_DAYS})s\b|\bonce (?:a|per) week\b"),
