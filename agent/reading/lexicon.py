@@ -844,7 +844,7 @@ _COST_DONT_CARE = re.compile(
     r"(?:cost|costs|money|price|pricing|budget|the bill|spend|spending)\W{0,3}(?:is |are |and speed\W{0,3}|"
     r"and latency\W{0,3})?(?:(?:n't|not|isn'?t|aren'?t|is not|are not) (?:really |so |that |too |very |much (?:of )?)?"
     r"(?:a |an )?(?:huge |big |major |real |great |serious |main |primary |top )?(?:concern|issue|problem|constraint|"
-    r"priority|factor|big deal|important|an object|a worry)|"
+    r"priority|factor|big deal|deal|important|an object|a worry)|"
     r"whatever|secondary|doesn'?t matter|don'?t matter)|"
     r"(?:nobody|no one|we don'?t|don'?t)\W{0,3}(?:\w+\W+){0,2}cares? (?:much |about )?(?:about )?(?:the )?"
     r"(?:cost|bill|price|money|spend)|"

@@ -114,8 +114,8 @@ _FIXED = [
     (re.compile(r"\bsub[- ]?second\b"), "under 1000 ms"), (re.compile(r"\bhalf a (million|billion|thousand)\b"),
                                                         None), (re.compile(r"\bhalf a mil\b"), "500000"),
     (re.compile(r"\b(a|one) dozen\b"), "12"), (re.compile(r"\ba handful\b"), "5"),
-    (re.compile(r"\ba couple of seconds\b|\ba couple seconds\b"), "2 secs"),
-    (re.compile(r"\b(?:a few|few) seconds\b"), "3 secs"), (re.compile(r"\bseveral seconds\b"), "5 secs"),
+    (re.compile(r"\b(?:a )?couple(?: of)? (?:secs?|seconds?)\b"), "2 secs"),
+    (re.compile(r"\b(?:a )?few (?:secs?|seconds)\b"), "3 secs"), (re.compile(r"\bseveral (?:secs|seconds)\b"), "5 secs"),
     (re.compile(r"\bseconds\b"), "secs"), (re.compile(r"(?<=\d)\s?second\b|(?<=\bper )second\b"), " sec"),
 ]
 _ORDINAL_WORD = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b")

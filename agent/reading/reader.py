@@ -331,7 +331,13 @@ _NUMERIC = ("examples", "volume_month", "budget_usd", "latency_ms")
 _SHORTHAND_WORDS = {"wk": "week", "wks": "week", "mth": "month", "mths": "month", "mnth": "month", "mnths": "month",
                     "yr": "year", "yrs": "year", "dayly": "daily", "daly": "daily", "daiy": "daily", "weekely": "weekly",
                     "weeky": "weekly", "monthy": "monthly", "montly": "monthly", "u": "you", "pls": "please",
-                    "plz": "please", "qs": "questions", "w/o": "without", "b/c": "because", "cuz": "because"}
+                    "plz": "please", "qs": "questions", "w/o": "without", "b/c": "because", "cuz": "because",
+                    # contractions typed without their apostrophe ("cost isnt a huge deal"); none is an English word
+                    "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "werent": "weren't", "doesnt": "doesn't",
+                    "dont": "don't", "didnt": "didn't", "cant": "can't", "wont": "won't", "havent": "haven't",
+                    "hasnt": "hasn't", "hadnt": "hadn't", "wouldnt": "wouldn't", "shouldnt": "shouldn't",
+                    "couldnt": "couldn't", "mustnt": "mustn't", "neednt": "needn't", "thats": "that's",
+                    "theyre": "they're", "weve": "we've", "ive": "i've", "youre": "you're"}
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(_SHORTHAND_WORDS, key=len, reverse=True))
                         + r")(?![\w/])|\br(?= (?:impatient|fine|ok|okay|happy|busy))|\bw/(?=\s|\w)")
 
@@ -401,6 +407,7 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
     # the whole message, joining words ("and") that the clause split dropped
     norm_all = parts[0].text if len(parts) == 1 and parts[0].quote == body.strip() else _prepare(body)
     L.read_message(r, norm_all, body.strip(), pending)
+    _settle_need(r, pending, profile, recent)
     if whatif:
         L.read_scale(r, norm_all, words_to_digits(body.lower()))
         for name in ("need", "goal"):  # word choice inside a hypothetical says nothing about the need
@@ -413,9 +420,10 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
             n in r.facts and n in recent and n not in _PENDING_FILLS.get(pending or "", ()) for n in r.facts):
         r.correction = True  # "no no, cloud's fine with a DPA" under another question: it corrects the last answer
     if r.correction and recent:
+        changed = [n for n in recent if n in r.facts and _profile_value(profile, n) != r.facts[n][0]]
         for name in list(r.facts):  # a correction of the last answer is not also an answer to the question asked
             if name in _PENDING_FILLS.get(pending or "", ()) and name not in recent and name not in r.explicit \
-                    and any(n in r.facts for n in recent):
+                    and changed:
                 del r.facts[name]
     r.intent = "adopt" if adopt else _intent(r, raw, body_low, whatif)
     for name in list(r.directions):
@@ -423,6 +431,22 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
             del r.directions[name]  # a value said outright beats the direction
     check(r)
     return r
+
+
+_SETUP_CEILINGS = ("retrieval", "vendor", "cost")
+
+
+def _settle_need(r: Reading, pending: str | None, profile: Any, recent: list[str]) -> None:
+    """A need read from word choice in a message about what goes wrong with the current setup (a retrieval step
+    that fails on hard questions, a vendor's model change, a bill) is a guess: the message speaks of the setup, not
+    of the task. It is asked as a check, never recorded; a need the interview already holds is not guessed again."""
+    if "need" not in r.facts or "need" in r.explicit:
+        return
+    if r.facts.get("ceiling", ("",))[0] not in _SETUP_CEILINGS or r.correction and "need" in recent:
+        return
+    value, quote = r.facts.pop("need")
+    if _profile_value(profile, "need") is None:
+        r.ask("need", value, quote)
 
 
 def _intent(r: Reading, raw: str, low: str, whatif: bool) -> str:
@@ -564,6 +588,14 @@ _CONTRAST = re.compile(r"(?<![\d.,])\d[\d.,]*\s?(?:k|m|mm|bn|ms|s|secs?|seconds|
 _STARRED = re.compile(r"^\W*\$?\d[\d.,]*\s?(?:k|m|mm|bn|ms|s)?\s?\*\W*$")  # "40k*": the chat way to correct a typo
 _PER_CORRECTION = re.compile(r"\b(?:that|it|those|this) (?:was|is|were|'s|'re) (?:a |per |each |every )"
                              r"(day|week|hour|year|minute)\b|\bi meant (?:a|per) (day|week|hour|year)\b")
+
+
+def _profile_value(profile: Any, name: str) -> Any:
+    """What the interview holds for ``name`` (None when unknown or when the profile has another shape)."""
+    try:
+        return profile.value(name) if profile is not None else None
+    except Exception:  # noqa: BLE001 - a profile of another shape: nothing known
+        return None
 
 
 def _known_numbers(profile: Any, recent: list[str]) -> dict[str, float]:
