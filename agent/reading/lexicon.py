@@ -117,7 +117,7 @@ _COST_SOFT = re.compile(r"\bbut (?:it'?s |that'?s )?not (?:the )?(?:make or brea
 _CEILING = [
     ("format", re.compile(r"ignor\w* (?:our|the|my) (?:output |required |expected )?(?:format|schema|template|"
                           r"structure)|(inconsistent|unreliable|broken|invalid|malformed|wrong) (format|formats|formatting|json|"
-                          r"schema|structure|output)|(json|schema|format|output)\b.{0,30}\b(malformed|invalid|broken)|breaks? the (json|schema|format)|(doesn't|does not|don't|won't) "
+                          r"schema|structure|output)|(json|schema|format|output)\b.{0,30}\b(malformed|invalid|broken)|breaks? the (json|schema|format)|(?:the |our |its |output )(json|schema|output format|format)\b.{0,12}\b(breaks?|broke|is off|goes wrong|comes out wrong|is wrong|fails? to parse)|(doesn't|does not|don't|won't) "
                           r"(follow|stick to|respect) (the|our) (format|schema|template)|format (is |keeps )?"
                           r"(inconsistent|drifting|breaking)|formats? (come|comes) out (inconsistent|wrong|different)|"
                           r"gets? the (format|json|schema|structure|fields) wrong")),
@@ -166,7 +166,8 @@ _PRIVACY_STANDARD = re.compile(
     r"(cloud|hosted|saas|vendor)( api| model| service)? (is |are )?(fine|ok|okay|acceptable|allowed)|(agreement|dpa|baa|contract) is (fine|ok|okay|enough)|"
     r"vendor (is )?(fine|ok)|api (is )?(fine|ok|okay)|enterprise agreement|zero data retention|with an agreement|"
     r"cloud with an agreement|under (an|a|our|the) (enterprise )?(agreement|dpa|contract|baa)|"
-    r"can go to (a|the) (cloud|hosted|vendor)")
+    r"can go to (a|the) (cloud|hosted|vendor)|"
+    r"(fine|ok|okay|happy|good) (with|using) (a |the |an )?(cloud|hosted|vendor|third[- ]party)( \w+)?( api| model| service)")
 _PRIVACY_NONE = re.compile(r"no (special |particular )?(privacy |data )?(constraints?|concerns?|requirements?|issues?|"
                            r"restrictions?|rules)|\bpublic(?! cloud| api| endpoint| sector| compan| holiday| transport| health)\b|published (?:info|information|material|content|data)|"
                            r"public data|nothing (sensitive|confidential|private)|not (sensitive|confidential)|"
@@ -538,6 +539,9 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
     cloud_ok = _PRIVACY_STANDARD.search(t) or re.search(r"(?:cloud|hosted|api)\b.{0,30}\b(?:is |are )?(?:fine|ok|okay)\b|"
                                                          r"\b(?:is|are) approved\b|\bour own (?:azure |aws |gcp )?"
                                                          r"(?:tenant|subscription|account)\b", t)
+    refused_cloud = None
+    if cloud_ok and not strict and negated(t, cloud_ok.start(), 16):
+        refused_cloud, cloud_ok = cloud_ok, None  # "we're not fine with a cloud API"
     if strict and cloud_ok and re.fullmatch(r"(?:(?:data|eu|us) )?residency|regulated", strict.group(0)):
         strict = None  # "cloud is ok under our agreement, with EU residency": a cloud API, kept in region
     if strict and negated(t, strict.start(), 30) and not _STRICT_SELF_NEG.search(t):
@@ -545,6 +549,7 @@ def read_clause(r, t: str, quote: str, pending: str | None) -> None:
         cloud_ok = cloud_ok or True
     if _STRICT_SELF_NEG.search(t) or _NO_CLOUD.search(t):
         strict = strict or _STRICT_SELF_NEG.search(t) or _NO_CLOUD.search(t)
+    strict = strict or refused_cloud
     if strict and not re.search(
             r"\b(?:no|not|don't|doesn't|does not|do not)\b (?:need|have) to stay|doesn't have to stay|"
             r"(?:don't|doesn't|do not|does not) need to be (?:on[- ]?prem|self[- ]hosted)", t):

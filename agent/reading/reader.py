@@ -19,7 +19,7 @@ from typing import Any
 from . import lexicon as L
 from .bounds import check
 from .numbers import Quantity, mask_names, read_powers, scan, words_to_digits
-from .text import blank_noise, clauses, clean
+from .text import MAX_CHARS, blank_noise, clauses, clean, span_of
 
 SMALL_CORPUS_TOKENS = 5_000  # knowledge under ~5,000 tokens fits in the system prompt
 MAX_FIGURES = 16  # a clause with more figures than this is a pasted list or table, not an answer
@@ -358,6 +358,61 @@ def _prepare(quote: str) -> str:
     return " ".join(mask_names(t).split())
 
 
+# Parts of a message that are not about this product as it is: another party's setup, an example of what users
+# might ask, a plan for later, a worry. Another party and an example give no fact at all; a plan or a worry gives
+# no fact inferred from word choice (need, task, stage, what goes wrong), though a figure said in it still counts.
+_OTHER_PARTY = re.compile(
+    r"\b(?:another|the other|a (?:different|separate|sister)|our (?:sister|parent)) (?:team|group|department|dept|"
+    r"company|org|organi[sz]ation|product|project|business unit|bot|tool|app|customer)s?\b|\bcompetitors?\b|"
+    r"\brivals?\b", re.IGNORECASE)
+_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|eg\.|e\.g\b)(?=[^.;!?\n]{0,60}\b(?:ask|asks|asking|asked|"
+                      r"type|types|typing|say|says|write|writes|wants? to know|might|could|would)\b)", re.IGNORECASE)
+_ASIDE = re.compile(
+    r"\b(?:eventually|someday|some day|one day|down the (?:road|line)|in the future|long[- ]term|next year|later on|"
+    r"in (?:a )?(?:phase|v) ?(?:2|two)|worr(?:y|ied|ies|ying)|afraid|scared|nervous|fear(?:s|ful)?|"
+    r"(?:might|may|could|will|'ll|want to|plan to|planning to|hope to|would like to|thinking (?:about|of)|considering)"
+    r" (?:\w+ ){0,2}?(?:add|adding|expand|expanding|extend|extending|use it for|using it for|support|supporting))\b")
+_ASIDE_RE = re.compile(_ASIDE.pattern, re.IGNORECASE)
+_PART_END_RE = re.compile(r"[,;.!?\n]|\s(?:but|while|whereas|though|although)\s", re.IGNORECASE)
+_WORD_CHOICE = ("need", "goal", "stage", "ceiling")
+_sure = False  # set while re-reading a message without its asides (no second re-read)
+
+
+_SENTENCE_END_RE = re.compile(r"[;.!?\n]")
+
+
+def _blank_spans(body: str, pattern: re.Pattern, whole_part: bool = False, ends: re.Pattern = _PART_END_RE) -> str:
+    """Blank each match of ``pattern`` to the end of its clause part (from the part's start when ``whole_part``),
+    keeping every position, so a quote can still be found in the message."""
+    for m in list(pattern.finditer(body)):
+        start = m.start()
+        if whole_part:
+            start = max((e.end() for e in _PART_END_RE.finditer(body, 0, m.start())), default=0)
+        end = ends.search(body, m.end())
+        stop = end.start() if end else len(body)
+        body = body[:start] + re.sub(r"\S", " ", body[start:stop]) + body[stop:]
+    return body
+
+
+def _drop_aside_guesses(r: Reading, body: str, pending: str | None, profile: Any, recent: list[str]) -> None:
+    """Word-choice facts (need, task, stage, what goes wrong) must come from what the message says about the
+    product as it is: read again without its plans and worries, and drop those the rest does not give."""
+    global _sure
+    _sure = True
+    try:
+        plain = read(_blank_spans(body, _ASIDE_RE), pending, profile, recent)
+    finally:
+        _sure = False
+    for name in _WORD_CHOICE:
+        if name in r.facts and name not in plain.facts:
+            del r.facts[name]
+            r.explicit.discard(name)
+        elif name in r.facts and plain.facts[name][0] != r.facts[name][0]:
+            r.facts[name] = plain.facts[name]
+        if name in r.confirm and name not in plain.confirm and name not in plain.facts:
+            del r.confirm[name]
+
+
 def read(text: Any, pending: str | None = None, profile: Any = None, recent: list[str] | None = None) -> Reading:
     r = Reading()
     recent = list(recent or [])
@@ -377,6 +432,9 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
         body = _WITH_DIGIT.sub(" ", body)
     body = _REJECTED.sub(lambda m: " " * len(m.group(1)) + m.group(2), body)  # "Tone drifting? No." drops the guess
     body = _MENTION.sub(lambda m: " " * len(m.group(0)), body)  # "'On-prem' is just the name of a tier": a mention
+    body = _blank_spans(body, _OTHER_PARTY, whole_part=True)  # "the other team self-hosts": not this product
+    if pending != "need":  # under the need question an example of the task is the answer
+        body = _blank_spans(body, _EXAMPLE, ends=_SENTENCE_END_RE)  # "for example, someone asks about annual plans": no fact
     body_low = " ".join(body.lower().split())
     r.order = bool(L._ORDER.search(low))
     r.correction = bool(L._CORRECTION.search(body_low)) or bool(
@@ -425,12 +483,23 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
             if name in _PENDING_FILLS.get(pending or "", ()) and name not in recent and name not in r.explicit \
                     and changed:
                 del r.facts[name]
+    if not _sure and _ASIDE.search(body_low):
+        _drop_aside_guesses(r, body, pending, profile, recent)
     r.intent = "adopt" if adopt else _intent(r, raw, body_low, whatif)
     for name in list(r.directions):
         if name in r.facts or name in r.confirm:
             del r.directions[name]  # a value said outright beats the direction
     check(r)
+    _own_words(r, text if isinstance(text, str) else raw)
     return r
+
+
+def _own_words(r: Reading, text: str) -> None:
+    """Every quote is the user's own words: a run of the message as typed, never our blanked or rewritten copy."""
+    message = text[:MAX_CHARS * 2].encode("utf-8", "replace").decode("utf-8", "replace")
+    for store in (r.facts, r.confirm):
+        for name, (value, quote) in list(store.items()):
+            store[name] = (value, span_of(message, quote))
 
 
 _SETUP_CEILINGS = ("retrieval", "vendor", "cost")

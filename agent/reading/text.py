@@ -118,3 +118,54 @@ def clauses(text: str) -> list[str]:
     """Split a message into clauses (sentences, and parts joined by 'but', ';' or a dash)."""
     text = re.sub(r"[ \t\f\v]+", " ", text)  # one space per run: no pattern below rescans a long run
     return [c.strip() for c in _SPLIT.split(text) if c and c.strip()]
+
+
+# ------------------------------------------------------------------------------------------ quotes
+_TOKEN = re.compile(r"\S+")
+_LOOKAHEAD = 12  # message words a quote may skip between two of its own (a blanked name, a rewritten power)
+_ANCHORS = 24  # start positions tried for one quote (keeps a quote made of common words linear in the message)
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        for part in clean(m.group(0)).lower().split():  # "—" becomes " - ": each part keeps the word's place
+            out.append((part, m.start(), m.end()))
+    return out
+
+
+def span_of(message: str, quote: str, limit: int = 200) -> str:
+    """The user's own words for ``quote``: the shortest run of ``message`` that holds the quote's words in order,
+    with whatever the reading blanked or rewrote between them (a model name, a link, a power) put back. At most
+    ``limit`` characters, cut at a word end. When nothing of the quote is found, the message itself."""
+    words = quote.lower().split()
+    msg = _tokens(message)
+    if not words or not msg:
+        return message.strip()[:limit].rstrip()
+    best: tuple[int, int, int] | None = None  # (matched, start, end)
+    anchors = 0
+    for first in range(len(words)):
+        for i, (tok, _s, _e) in enumerate(msg):
+            if tok != words[first] and not (first == len(words) - 1 and tok.startswith(words[first])):
+                continue
+            anchors += 1
+            matched, p, start, end = 1, i + 1, msg[i][1], msg[i][2]
+            for n in range(first + 1, len(words)):
+                w = words[n]
+                for j in range(p, min(len(msg), p + _LOOKAHEAD)):
+                    if msg[j][0] == w or (n == len(words) - 1 and msg[j][0].startswith(w)):
+                        matched, p, end = matched + 1, j + 1, msg[j][2]
+                        break
+            if best is None or matched > best[0]:
+                best = (matched, start, end)
+            if matched == len(words) - first or anchors >= _ANCHORS:
+                break
+        if best is not None:
+            break
+    if best is None:
+        return message.strip()[:limit].rstrip()
+    span = message[best[1]:best[2]]
+    if len(span) > limit:
+        cut = span.rfind(" ", 0, limit + 1)
+        span = span[:cut if cut > 0 else limit]
+    return span.strip()
