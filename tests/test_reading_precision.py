@@ -140,3 +140,22 @@ def test_a_need_already_known_is_not_guessed_again():
     profile = Profile().with_value("need", "knowledge", quote="", status="stated")
     r = read("our RAG handles simple lookups but fails on anything multi-doc", None, profile)
     assert "need" not in r.facts and "need" not in r.confirm
+
+
+# ------------------------------------------------------------------------------------------ money
+def test_what_it_costs_today_is_not_a_budget_unless_said_so():
+    r = read("we pay about 2k a month for the API today and honestly nobody minds", "budget")
+    assert "budget_usd" not in r.facts and r.confirm.get("budget_usd", (None,))[0] == 2000
+    assert facts("we spend about $3k a month on the API right now and that's the budget", "budget") \
+        .get("budget_usd") == 3000
+    assert facts("it's ~$18k/mo right now. finance capped us at 5k", "budget").get("budget_usd") == 5000
+
+
+def test_nothing_going_out_of_date_says_nothing_about_privacy():
+    assert "privacy" not in facts("nope, nothing goes out of date. same product specs since launch", "freshness")
+    assert facts("nothing leaves our network", "privacy") == {"privacy": "strict"}
+
+
+def test_another_teams_system_is_not_ours():
+    got = facts("fwiw the search team's RAG tops out on anything beyond simple questions, but that's their problem")
+    assert "ceiling" not in got

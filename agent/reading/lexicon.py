@@ -589,7 +589,7 @@ _STAGE_PROD2 = re.compile(
 
 
 _STRICT_SELF_NEG = re.compile(  # strict phrases that carry their own negation
-    r"\bnothing (?:\w+ )?(?:leaves|goes out|goes outside|gets out|leaves the building)|"
+    r"\bnothing (?:\w+ )?(?:leaves|goes out(?! of date)|goes outside|gets out|leaves the building)|"
     r"\b(?:data|it|anything|nothing) (?:can'?t|cannot|must not|mustn'?t|may not|won'?t|never) (?:leave|go out|go outside|"
     r"leave the building)|\bnot (?:allowed|permitted) (?:to )?(?:leave|go out|use (?:a |the )?cloud|send)")
 _NO_CLOUD = re.compile(r"\b(?:cloud|external apis?|saas|third[- ]party (?:apis?|models?)|openai|hosted apis?)\W{0,3}"

@@ -112,7 +112,7 @@ _MONEY_BEFORE = re.compile(r"(?:budget|spend|spending|afford|cap|capped|bill|cos
 _VOLUME_VERB = re.compile(r"\b(?:process|handle|receive|get|see|serve|generate|run|field|ingest|answer|send|"
                           r"classify|route|tag|summari[sz]e|review|produce|write)\w{0,3}\s(?:about |around |roughly |"
                           r"maybe |~|some |over |nearly )?$")
-_MONEY_TARGET = re.compile(r"(?:under|below|at most|max(?:imum)?|cap(?:ped)? at|limit(?:ed)? to|no more than|"
+_MONEY_TARGET = re.compile(r"(?:under|below|at most|max(?:imum)?|cap(?:ped)? at|capped (?:us|it|spend|the \w+) at|limit(?:ed)? to|no more than|"
                            r"budget(?: is| of)?|afford|target|down to|get it to|bring it to)\W{1,3}(?:\w+\W+){0,2}$")
 _MONEY_NOW_BEFORE = re.compile(r"\b(?:run|running|pay|paying|spend|spending|costs?|bill|at)\s(?:us\s)?(?:right\s)?"
                                r"(?:now\s|today\s|currently\s|at the moment\s)?(?:is\s|are\s|comes to\s)?(?:already\s)?"
@@ -364,7 +364,8 @@ def _prepare(quote: str) -> str:
 _OTHER_PARTY = re.compile(
     r"\b(?:another|the other|a (?:different|separate|sister)|our (?:sister|parent)) (?:team|group|department|dept|"
     r"company|org|organi[sz]ation|product|project|business unit|bot|tool|app|customer)s?\b|\bcompetitors?\b|"
-    r"\brivals?\b", re.IGNORECASE)
+    r"\brivals?\b|\b\w+ team'?s (?:rag|bot|model|system|tool|setup|pipeline|search|assistant|prototype|classifier)\b|"
+    r"\bthat'?s their\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|eg\.|e\.g\b)(?=[^.;!?\n]{0,60}\b(?:ask|asks|asking|asked|"
                       r"type|types|typing|say|says|write|writes|wants? to know|might|could|would)\b)", re.IGNORECASE)
 _ASIDE = re.compile(
@@ -686,6 +687,10 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 0.05 * max(abs(a), abs(b), 1)
 
 
+_SPEND_IS_BUDGET = re.compile(r"\b(?:that'?s|that is|which is|it'?s|is) (?:also )?(?:the|our|my) (?:budget|cap|limit|ceiling|"
+                              r"max(?:imum)?)\b|\b(?:budget|cap|limit)\b[^.;]{0,30}\b(?:stays?|same|is that)\b")
+
+
 def _money(r: Reading, money: list[tuple[Typed, str]], low: str) -> None:
     """The budget is the cap the user names; a current spend above it is a cost that rules out the approach."""
     target = next((x for x in money if x[0].target), None)
@@ -695,6 +700,9 @@ def _money(r: Reading, money: list[tuple[Typed, str]], low: str) -> None:
         share = {"tenth": 0.1, "fifth": 0.2, "quarter": 0.25, "third": 1 / 3, "half": 0.5}[rel.group(1)]
         target = (Typed(current[0].q, "money", current[0].value * share, target=True), current[1])
     k, quote = target or money[0]
+    if target is None and k.field_hint == "current" and not _SPEND_IS_BUDGET.search(low):
+        r.ask("budget_usd", k.value, quote)  # "we pay about 2k a month today": what it costs now, not a cap
+        return
     r.set("budget_usd", k.value, quote)
     if target is not None and current is not None and current[0].value > target[0].value * 1.5:
         r.set("ceiling", "cost", current[1])  # what it costs today is well over what they can spend
