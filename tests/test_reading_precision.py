@@ -5,16 +5,14 @@ the held-out sets are never read here. Nothing here asserts a timing."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from agent.reading import read
 from agent.types import Profile
-from evals.understanding import DEVELOPMENT, DEVELOPMENT_2, load
+from evals.understanding import DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3, load
 
-DEV_SETS = [p for p in (DEVELOPMENT, DEVELOPMENT_2, Path(DEVELOPMENT).with_name("understanding_dev3.yaml"))
-            if p.exists()]
+DEV_SETS = [p for p in (DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3) if p.exists()]
 
 
 def facts(text: str, pending: str | None = None, recent: list[str] | None = None, profile=None) -> dict:

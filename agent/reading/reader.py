@@ -376,7 +376,6 @@ _ASIDE = re.compile(
 _ASIDE_RE = re.compile(_ASIDE.pattern, re.IGNORECASE)
 _PART_END_RE = re.compile(r"[,;.!?\n]|\s(?:but|while|whereas|though|although)\s", re.IGNORECASE)
 _WORD_CHOICE = ("need", "goal", "stage", "ceiling")
-_sure = False  # set while re-reading a message without its asides (no second re-read)
 
 
 _SENTENCE_END_RE = re.compile(r"[;.!?\n]")
@@ -398,12 +397,7 @@ def _blank_spans(body: str, pattern: re.Pattern, whole_part: bool = False, ends:
 def _drop_aside_guesses(r: Reading, body: str, pending: str | None, profile: Any, recent: list[str]) -> None:
     """Word-choice facts (need, task, stage, what goes wrong) must come from what the message says about the
     product as it is: read again without its plans and worries, and drop those the rest does not give."""
-    global _sure
-    _sure = True
-    try:
-        plain = read(_blank_spans(body, _ASIDE_RE), pending, profile, recent)
-    finally:
-        _sure = False
+    plain = read(_blank_spans(body, _ASIDE_RE), pending, profile, recent, asides=False)
     for name in _WORD_CHOICE:
         if name in r.facts and name not in plain.facts:
             del r.facts[name]
@@ -414,7 +408,9 @@ def _drop_aside_guesses(r: Reading, body: str, pending: str | None, profile: Any
             del r.confirm[name]
 
 
-def read(text: Any, pending: str | None = None, profile: Any = None, recent: list[str] | None = None) -> Reading:
+def read(text: Any, pending: str | None = None, profile: Any = None, recent: list[str] | None = None,
+         asides: bool = True) -> Reading:
+    """``asides``: False when re-reading a message without its plans and worries (no second re-read)."""
     r = Reading()
     recent = list(recent or [])
     raw = clean(text).strip()
@@ -484,7 +480,7 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
             if name in _PENDING_FILLS.get(pending or "", ()) and name not in recent and name not in r.explicit \
                     and changed:
                 del r.facts[name]
-    if not _sure and _ASIDE.search(body_low):
+    if asides and any(n in r.facts or n in r.confirm for n in _WORD_CHOICE) and _ASIDE.search(body_low):
         _drop_aside_guesses(r, body, pending, profile, recent)
     r.intent = "adopt" if adopt else _intent(r, raw, body_low, whatif)
     for name in list(r.directions):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_CHARS = 4000  # the message limit; the reader never looks past it
 
@@ -126,12 +127,15 @@ _LOOKAHEAD = 12  # message words a quote may skip between two of its own (a blan
 _ANCHORS = 24  # start positions tried for one quote (keeps a quote made of common words linear in the message)
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=8)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     out = []
     for m in _TOKEN.finditer(text):
-        for part in clean(m.group(0)).lower().split():  # "—" becomes " - ": each part keeps the word's place
+        word = m.group(0)
+        parts = word.lower().split() if word.isascii() else clean(word).lower().split()
+        for part in parts:  # "—" becomes " - ": each part keeps the word's place
             out.append((part, m.start(), m.end()))
-    return out
+    return tuple(out)
 
 
 def span_of(message: str, quote: str, limit: int = 200) -> str:
