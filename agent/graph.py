@@ -129,6 +129,7 @@ class InterviewState(TypedDict, total=False):
     heard_fields: list[str]  # facts recorded from the latest answer (a bare correction most likely means one)
     heard: list[str]  # what the latest answer was understood to say, in words (the echo line)
     confirm: dict | None  # a reading to check before recording it: {"field", "value", "quote"}
+    checks_asked: list[str]  # checks already asked ("field=value"): never asked twice
     directions: dict[str, str]  # vague but directional answers: field -> "more" | "less"
     hypothesis: dict | None  # a what-if beside the stated facts: {"facts", "scale", "quote", "recommendation"}
     failures: Annotated[list[dict], operator.add]  # turns that failed: {"node", "error", "message"}
@@ -334,10 +335,12 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
 
         # A check we asked last turn: "yes" records the reading, "no" drops it, a new figure replaces it.
         asked_check = state.get("confirm")
+        checked: set[str] = set()  # facts the user has just confirmed: said outright, never checked again
         if asked_check:
             field = asked_check["field"]
             if field not in facts and _YES.match(text) and not _NO.match(text):
                 facts[field] = (asked_check["value"], asked_check["quote"])
+                checked.add(field)
                 intent = "answer"
             elif field not in facts and _NO.match(text):
                 notes.append("Thanks for checking; I've left that out.")
@@ -366,8 +369,9 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
             intent = "question"  # "what if ..." about nothing we can evaluate: answer it as a question
 
         pending_fills = TOPICS[pending].fills if pending in TOPICS else []
-        unconfirmed = [f for f in state.get("unconfirmed", []) if f not in heard.explicit and f not in pending_fills]
-        if "need" in facts and "need" not in heard.explicit and "need" not in pending_fills \
+        explicit = heard.explicit | checked
+        unconfirmed = [f for f in state.get("unconfirmed", []) if f not in explicit and f not in pending_fills]
+        if "need" in facts and "need" not in explicit and "need" not in pending_fills \
                 and not profile.known("need"):
             unconfirmed.append("need")
         recorded: list[tuple[str, Any, Any]] = []
@@ -376,7 +380,7 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
                 continue
             old = getattr(profile, name)
             if (name in INFERRED and old is not None and old.status == "stated" and name not in pending_fills
-                    and not heard.correction and name not in heard.explicit):
+                    and not heard.correction and name not in explicit):
                 continue
             if name != "corpus_tokens" and (old is None or old.value != value or old.status != "stated"):
                 recorded.append((name, value, old.value if old is not None and old.status == "stated" else None))
@@ -386,10 +390,13 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         for name, direction in heard.directions.items():
             if name in FACT_FIELDS and not profile.known(name):
                 directions[name] = direction
-        if heard.confirm and not recorded:
-            name, (value, quote) = next(iter(heard.confirm.items()))
-            if name in FACT_FIELDS:
+        checks_asked = list(state.get("checks_asked", []))
+        for name, (value, quote) in heard.confirm.items():
+            key = f"{name}={value!r}"
+            if name in FACT_FIELDS and name not in facts and key not in checks_asked:  # one check per reading, once
                 confirm = {"field": name, "value": value, "quote": quote or text}
+                checks_asked.append(key)
+                break
         if heard.order:
             notes.append("I can't take instructions about which strategy to pick: the recommendation follows "
                          "from your facts, so I've only kept the facts in that message.")
@@ -426,7 +433,7 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
             "heard": [echo_fact(n, v) for n in echo_order([n for n, _, _ in recorded])
                       for m, v, _ in recorded if m == n],
             "heard_fields": [n for n, _, _ in recorded],
-            "confirm": confirm, "directions": directions, "hypothesis": hypothesis,
+            "confirm": confirm, "directions": directions, "hypothesis": hypothesis, "checks_asked": checks_asked,
         }
 
     def understand_failed(state: InterviewState, exc: Exception) -> dict:
@@ -460,8 +467,9 @@ def build_graph(brain: Brain | None = None, retriever: Retriever | None = None, 
         check = state.get("confirm")
         if check:
             said = echo_fact(check["field"], check["value"])
-            text = "\n\n".join(notes + [f"Just to check, did you mean **{said}**? Say yes, no, or give the right "
-                                        "figure."])
+            numeric = isinstance(check["value"], (int, float)) and not isinstance(check["value"], bool)
+            text = "\n\n".join(notes + [f"Just to check, did you mean **{said}**? Say yes or no" + (
+                ", or give the right figure." if numeric else ", or tell me what holds instead.")])
             return {"messages": [_msg(role="assistant", kind="question", text=text, topic=state.get("pending"),
                                       options=["Yes", "No"], confirms=check["field"])],
                     "questions_asked": state.get("questions_asked", 0) + 1, "notes": []}

@@ -30,6 +30,9 @@ DEVELOPMENT = HERE / "understanding.yaml"
 DEVELOPMENT_2 = HERE / "understanding_dev2.yaml"  # a second development batch, written blind
 DEVELOPMENT_3 = HERE / "understanding_dev3.yaml"  # a third development batch, written blind
 HELD_OUT = HERE / "understanding_heldout.yaml"
+# Held-out batches, each written blind by a different writer (the first one also labelled a second time).
+HELD_OUT_BATCHES = [HELD_OUT, HERE / "understanding_heldout_ho2a.yaml", HERE / "understanding_heldout_ho2b.yaml"]
+SECOND_LABELS = HERE / "understanding_heldout_second.yaml"
 UNSCORED_UNLESS_NAMED = {"corpus_tokens"}
 TARGETS = {"precision": 0.97, "recall": 0.90, "noise_wrong": 0}
 
@@ -238,6 +241,31 @@ def report(name: str, res: dict[str, Any], show_failures: bool, out=sys.stdout) 
             print(f"- {r.id} [{r.pending}] {r.text[:90]!r}\n    " + "; ".join(bits) + f"\n    got {r.got}", file=out)
 
 
+def agreement(first: list[dict], second: list[dict]) -> tuple[int, int]:
+    """Items whose two labellings agree: the same facts (values matching, ranges overlapping, a direction
+    fitting a range), the same intent and the same correction flag."""
+    def fits(a: Any, b: Any) -> bool:
+        if isinstance(a, list) and isinstance(b, list):
+            return not (a[1] < b[0] or b[1] < a[0])
+        return matches(a, b) or matches(b, a)
+
+    by_id = {item["id"]: item for item in second}
+    same = 0
+    for a in first:
+        b = by_id.get(a["id"], {})
+        fa, fb = dict(a.get("facts") or {}), dict(b.get("facts") or {})
+        da, db = dict(a.get("directions") or {}), dict(b.get("directions") or {})
+        facts_ok = all(
+            (k in fa and k in fb and fits(fa[k], fb[k]))
+            or (k in fa and k in db and direction_fits(k, db[k], fa[k]))
+            or (k in fb and k in da and direction_fits(k, da[k], fb[k]))
+            for k in set(fa) | set(fb))
+        if facts_ok and a.get("intent", "answer") == b.get("intent", "answer") \
+                and bool(a.get("correction")) == bool(b.get("correction")):
+            same += 1
+    return same, len(first)
+
+
 def meets_targets(res: dict[str, Any]) -> bool:
     o = res["overall"]
     return o.precision >= TARGETS["precision"] and o.recall >= TARGETS["recall"] and \
@@ -255,10 +283,17 @@ def run(brain: Any = None, show_heldout: bool = False, out=sys.stdout) -> int:
             more = evaluate(load(path), brain)
             report(f"{label} development set ({path.name})", more, show_failures=True, out=out)
             ok &= meets_targets(more)
-    if HELD_OUT.exists():
-        held = evaluate(load(HELD_OUT), brain)
-        report(f"held-out set ({HELD_OUT.name})", held, show_failures=show_heldout, out=out)
+    batches = [path for path in HELD_OUT_BATCHES if path.exists()]
+    if batches:
+        items = [item for path in batches for item in load(path)]
+        held = evaluate(items, brain)
+        names = ", ".join(path.name for path in batches)
+        report(f"held-out set ({len(items)} items: {names})", held, show_failures=show_heldout, out=out)
         ok &= meets_targets(held)
+        if SECOND_LABELS.exists() and HELD_OUT.exists():
+            same, total = agreement(load(HELD_OUT), load(SECOND_LABELS))
+            print(f"two annotators agree on {same} of {total} items of {HELD_OUT.name} "
+                  f"({SECOND_LABELS.name} was labelled blind)", file=out)
     print(f"\ntargets: precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']}, "
           f"0 wrong stated facts from noise: {'met' if ok else 'NOT met'}", file=out)
     return 0 if ok else 1

@@ -142,3 +142,26 @@ def test_adopting_with_no_what_if_changes_nothing(iv):
     before = snap.profile.model_dump()
     snap = iv.send(snap.thread_id, "go with that")
     assert snap.profile.model_dump() == before and snap.messages[-1].role == "assistant"
+
+
+def test_a_need_confirmed_by_a_check_is_not_checked_again(tmp_path):
+    script = dict(BASE, opening=Understanding(facts=facts(goal="qa"), confirm={"need": ("knowledge", "our docs")}))
+    iv = Interview(home=tmp_path / "h", brain=Scripted(script))
+    snap = iv.start("opening")
+    check = snap.messages[-1]
+    assert check.confirms == "need" and "a knowledge problem" in check.text and "what holds instead" in check.text
+    snap = iv.send(snap.thread_id, "yes")
+    assert snap.profile.need.value == "knowledge" and snap.profile.need.status == "stated"
+    assert snap.pending.id == "freshness", "the need is not asked again after the user confirmed it"
+    iv.close()
+
+
+def test_a_check_is_asked_once_even_if_the_reply_ignores_it(tmp_path):
+    script = dict(BASE, **{"maybe 120": Understanding(confirm={"volume_month": (120, "maybe 120")})})
+    iv = Interview(home=tmp_path / "h", brain=Scripted(script))
+    snap = to_budget(iv)
+    snap = iv.send(snap.thread_id, "maybe 120")
+    assert snap.messages[-1].confirms == "volume_month"
+    snap = iv.send(snap.thread_id, "maybe 120")  # the same reply again: no second check, the interview moves on
+    assert snap.messages[-1].confirms is None and snap.profile.volume_month is None
+    iv.close()
