@@ -41,7 +41,7 @@ FREEZE_S = 2.0  # an input still running after this long is a freeze
 SLOW_MS = 50.0  # target: every input under this (CPU ms)
 CUT_FREEZES = 3
 CUT_SLOW_S = 5.0  # CPU seconds a kind may spend in slow inputs before the rest of it is not run
-BUDGET_S = 180.0  # wall seconds for the whole extractor run; what is left then is reported as not run
+BUDGET_S = 240.0  # wall seconds for the whole extractor run; what is left then is reported as not run
 PENDING: list[str | None] = [None, *TOPICS]
 PROBE = "I'm not sure."
 

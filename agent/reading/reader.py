@@ -394,10 +394,23 @@ def _blank_spans(body: str, pattern: re.Pattern, whole_part: bool = False, ends:
     return body
 
 
+REREAD_CHARS = 1500  # a longer message (a paste) is not read twice: its guesses quoted from asides are dropped
+
+
 def _drop_aside_guesses(r: Reading, body: str, pending: str | None, profile: Any, recent: list[str]) -> None:
     """Word-choice facts (need, task, stage, what goes wrong) must come from what the message says about the
     product as it is: read again without its plans and worries, and drop those the rest does not give."""
-    plain = read(_blank_spans(body, _ASIDE_RE), pending, profile, recent, asides=False)
+    blanked = _blank_spans(body, _ASIDE_RE)
+    if len(body) > REREAD_CHARS:  # linear time on long pastes: judge each guess by where its words are
+        for store in (r.facts, r.confirm):
+            for name in _WORD_CHOICE:
+                quote = store.get(name, (None, ""))[1].strip()
+                at = body.find(quote) if quote else -1
+                if at >= 0 and not blanked[at:at + len(quote)].strip():
+                    del store[name]
+                    r.explicit.discard(name)
+        return
+    plain = read(blanked, pending, profile, recent, asides=False, words_only=True)
     for name in _WORD_CHOICE:
         if name in r.facts and name not in plain.facts:
             del r.facts[name]
@@ -409,8 +422,9 @@ def _drop_aside_guesses(r: Reading, body: str, pending: str | None, profile: Any
 
 
 def read(text: Any, pending: str | None = None, profile: Any = None, recent: list[str] | None = None,
-         asides: bool = True) -> Reading:
-    """``asides``: False when re-reading a message without its plans and worries (no second re-read)."""
+         asides: bool = True, words_only: bool = False) -> Reading:
+    """``asides``: False when re-reading a message without its plans and worries (no second re-read);
+    ``words_only``: that re-read wants only the facts read from word choice, so figures are not typed."""
     r = Reading()
     recent = list(recent or [])
     raw = clean(text).strip()
@@ -448,11 +462,12 @@ def read(text: Any, pending: str | None = None, profile: Any = None, recent: lis
     parts = [Clause(c, prepared.setdefault(c, _prepare(c)) if c not in prepared else prepared[c], [])
              for c in clauses(body)]
     money_msg = bool(_MONEY_CONTEXT.search(body_low))  # "cap of $1,500, and what we run now is ~4k": both money
-    for c in parts:
+    for c in parts if not words_only else ():
         if len(_FIGURE.findall(c.text)) > MAX_FIGURES:
             continue  # a list, table or paste of figures: no one states a fact that way
         c.typed = [_type(q, c.text, pending, recent, money_msg) for q in scan(c.text)]
-    _quantities(r, parts, pending, recent, whatif, body_low, profile)
+    if not words_only:
+        _quantities(r, parts, pending, recent, whatif, body_low, profile)
     seen: set[str] = set()
     for c in parts:
         if c.text in seen:
