@@ -31,7 +31,4 @@ def understand(text: str, pending: str | None = None, profile: Any = None,
     """The offline brain's reading of one message, in the contract every brain fills.
 
     ``profile``: what is known so far; ``recent``: the facts recorded from the previous answer."""
-    r = read(text, pending, profile, recent)
-    return Understanding(facts=r.facts, intent=r.intent, correction=r.correction, order=r.order,
-                         explicit=r.explicit, scale=r.scale, confirm=r.confirm, directions=r.directions,
-                         refused=r.refused)
+    return read(text, pending, profile, recent)

@@ -78,3 +78,14 @@ def finished_thread(iv) -> str:
         snap = iv.send(snap.thread_id, ANSWERS.get(topic, "I'm not sure."))
     assert snap.recommendation is not None, "the offline interview should reach a recommendation"
     return snap.thread_id
+
+
+# --- LangGraph Server (`langgraph dev` on a loopback port, from a clean copy; stopped by its pid) ----------
+@pytest.fixture(scope="session")
+def langgraph_server(tmp_path_factory):
+    from evals.langgraph_dev import CLI, clean_copy, serve
+
+    if not CLI.exists():
+        pytest.skip("langgraph-cli[inmem] is not installed (it is in the test extra)")
+    with serve(clean_copy(tmp_path_factory.mktemp("clean-copy"))) as (url, _log):
+        yield url

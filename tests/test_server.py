@@ -5,7 +5,7 @@ The server is stopped by its pid."""
 import pytest
 
 from evals.bench_server import ANSWERS
-from evals.langgraph_dev import CLI, clean_copy, serve
+from evals.langgraph_dev import CLI
 
 pytestmark = [
     pytest.mark.skipif(not CLI.exists(), reason="langgraph-cli[inmem] is not installed (it is in the test extra)"),
@@ -13,11 +13,9 @@ pytestmark = [
 ]
 
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve(clean_copy(tmp_path_factory.mktemp("clean-copy"))) as (url, _log):
-        yield url
+@pytest.fixture
+def server(langgraph_server):
+    return langgraph_server
 
 
 def test_a_generic_chat_client_drives_an_interview_to_a_recommendation(server):

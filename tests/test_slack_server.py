@@ -10,7 +10,7 @@ from slack_bolt import BoltRequest
 from slack_sdk import WebClient
 
 from agent import Interview
-from evals.langgraph_dev import CLI, clean_copy, serve
+from evals.langgraph_dev import CLI
 from slackbot import LeverSlack, thread_key
 from slackbot.testing import (
     TEAM,
@@ -31,10 +31,9 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve(clean_copy(tmp_path_factory.mktemp("clean-copy"))) as (url, _log):
-        yield url
+@pytest.fixture
+def server(langgraph_server):
+    return langgraph_server
 
 
 def test_two_stateless_replicas_share_interviews_on_a_server(server, tmp_path):

@@ -12,10 +12,11 @@ nothing. Readings that are plausible but not certain go to ``confirm``; vague di
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..brains.base import Understanding
 from . import lexicon as L
 from .bounds import check
 from .numbers import Quantity, mask_names, read_powers, scan, words_to_digits
@@ -298,16 +299,9 @@ def _rate_unit(m: re.Match | None) -> str:
 
 # ------------------------------------------------------------------------------------------ result
 @dataclass
-class Reading:
-    facts: dict[str, tuple[Any, str]] = field(default_factory=dict)
-    intent: str = "answer"
-    correction: bool = False
-    order: bool = False
-    explicit: set[str] = field(default_factory=set)
-    scale: dict[str, float] = field(default_factory=dict)
-    confirm: dict[str, tuple[Any, str]] = field(default_factory=dict)
-    directions: dict[str, str] = field(default_factory=dict)
-    refused: list[str] = field(default_factory=list)
+class Reading(Understanding):
+    """The contract every brain fills (``Understanding``), plus what the reader keeps for itself."""
+
     corpus_counted: bool = False  # the knowledge size came from a count (words can still say it fits a prompt)
     examples_weak: bool = False  # examples came from a bare figure or another noun, not from a labelled noun
 
