@@ -265,7 +265,7 @@ _FRESH_EXPLICIT = [
                 r"once a quarter|every (?:release|season)"),
     ("yearly", r"\byearly\b|annually|every year|each year|once a year|twice a year|every (?:2|two) years|"
                r"once every few years|per year|an annual|(?:a few|a couple of|some|occasional|minor|small) (?:tweaks|"
-               r"changes|edits) (?:a|per) year|(?:1|2|3) (?:tweaks|changes|edits) (?:a|per) year"),
+               r"changes|edits) (?:a|per) year|(?:1|2|3|one|two|three|an?) (?:tweak|change|edit|update|revision)s? (?:a|per|each) year"),
 ]
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _FRESH_EXPLICIT += [
@@ -284,7 +284,7 @@ _FRESH_VAGUE = [
     ("realtime", re.compile(r"\bconstantly\b|\bcontinuously\b|all the time|non-?stop|around the clock|"
                             r"\bevery (?:second|minute)\b|real[- ]?time\b")),
     ("static", re.compile(
-        r"\brarely\b|barely (?:ever )?chang|hardly (?:ever )?chang|hardly ever|\bseldom\b|almost never|never chang|"
+        r"\brarely\b|barely (?:ever )?chang|hardly (?:ever )?chang|hardly ever|(?:barely|hardly) (?:ever )?(?:moves?|budges?|shifts?)\b(?! the needle)|\bseldom\b|almost never|never chang|"
         r"(?:doesn't|does not|don't|do not|won't|will not) (?:really )?change|\bstatic\b|\bstable\b|\bfixed\b|"
         r"frozen|set in stone|unchanging|pretty much the same|historical|not often|very little|"
         r"(?:rarely|seldom) updated|(?:hasn't|haven't|has not|have not) changed|"
