@@ -235,6 +235,15 @@ def _extractor_child(emit: Callable, seed: int, n: int, start: int, cut: dict, u
         emit(rec)
 
 
+def _child_gone(child: Any, rec: dict | None, stats: Any, pos: int, total: int) -> int:
+    """A child that died or reported a fatal error: note it, skip the input it was on; returns the next position."""
+    child.kill()
+    if pos < total:
+        stats.child_failures.append((rec or {}).get("fatal", "the child exited early")[-400:])
+        pos += 1
+    return pos
+
+
 def fuzz_extractor(n: int, seed: int = 1, understand_fn: Callable | None = None, freeze_s: float = FREEZE_S,
                    budget_s: float = BUDGET_S, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """``n`` hostile inputs per pending topic through ``understand`` (or ``understand_fn``, same signature), for
@@ -258,10 +267,7 @@ def fuzz_extractor(n: int, seed: int = 1, understand_fn: Callable | None = None,
                 pos += 1
                 break
             if rec is None or "fatal" in rec:
-                child.kill()
-                if pos < total:
-                    stats.child_failures.append((rec or {}).get("fatal", "the child exited early")[-400:])
-                    pos += 1
+                pos = _child_gone(child, rec, stats, pos, total)
                 break
             if "budget" in rec:
                 child.kill()
@@ -388,10 +394,7 @@ def fuzz_facade(n: int, seed: int = 1, factory: Callable[[str], Any] | None = No
                 pos += 1
                 break
             if rec is None or "fatal" in rec:
-                child.kill()
-                if pos < n:
-                    stats.child_failures.append((rec or {}).get("fatal", "the child exited early")[-400:])
-                    pos += 1
+                pos = _child_gone(child, rec, stats, pos, n)
                 break
             kind, text = make_input(seed, "facade", rec["p"])
             stats.add(rec, "facade", rec["p"], text)

@@ -207,14 +207,8 @@ class LeverSlack:
 
     def _click(self, conv: Conversation, click: dict) -> None:
         tid = conv.thread_id
-        try:
-            snap = self.interview.state(tid)
-        except LeverError as exc:
-            self._say(conv, str(exc))
-            return
-        except Exception:
-            log.exception("could not read the interview of %s", conv)
-            self._say(conv, FAILED)
+        snap = self._call(conv, lambda: self.interview.state(tid), "could not read the interview of %s")
+        if snap is None:
             return
         if snap.pending is None or click["block_id"] != f"{QUESTION_BLOCK}:{snap.questions_asked}":
             self._ephemeral(conv, click["user"], STALE)
@@ -223,16 +217,20 @@ class LeverSlack:
         self._turn(conv, lambda: self.interview.send(tid, click["value"]))
 
     def _turn(self, conv: Conversation, run) -> None:
+        snap = self._call(conv, run, "interview turn failed in %s")
+        if snap is not None:
+            self._post_turn(conv, snap)
+
+    def _call(self, conv: Conversation, run, failure: str) -> Snapshot | None:
+        """``run()``'s snapshot, or None after saying in the thread what went wrong (one plain sentence)."""
         try:
-            snap = run()
+            return run()
         except LeverError as exc:
             self._say(conv, str(exc))
-            return
         except Exception:
-            log.exception("interview turn failed in %s", conv)
+            log.exception(failure, conv)
             self._say(conv, FAILED)
-            return
-        self._post_turn(conv, snap)
+        return None
 
     # ------------------------------------------------------------------ posting
     def _post_turn(self, conv: Conversation, snap: Snapshot) -> None:
