@@ -6,6 +6,7 @@ these functions, so a value is said the same way everywhere.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 FACT_LABELS: dict[str, str] = {
@@ -37,6 +38,14 @@ _WORDS: dict[str, dict[Any, str]] = {
     "stage": {"prototype": "still prototyping", "production": "in (or going to) production"},
     "priority": {"quality": "quality comes first", "cost": "cost comes first", "speed": "speed comes first"},
 }
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def md_literal(text: str) -> str:
+    """The user's (or a document's) words inside Markdown we write, on one line, shown as typed: never markup."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def fact_label(field: str) -> str:

@@ -57,6 +57,7 @@ from .describe import (
     describe_value,
     fact_label,
     join_words,
+    md_literal,
     sentences,
 )
 from .types import (
@@ -750,7 +751,7 @@ def decide(profile: Profile, passages: dict[str, list[Passage]] | None = None,
                 verb = "includes" if layer in (LAYER_LABELS[x] for x in LAYERS[best]) else "leaves out"
                 contradictions.append(Contradiction(
                     passage=n, title=passage.title, sentence=sentence,
-                    statement=f'Your document "{passage.title}" says otherwise: "{sentence}" [{n}] The '
+                    statement=f'Your document "{md_literal(passage.title)}" says otherwise: "{md_literal(sentence)}" [{n}] The '
                               f"recommendation {verb} {layer}; weigh what that document knows about your situation "
                               "against the reasons above."))
         effect = rule.effect_for(profile)
@@ -767,7 +768,7 @@ def decide(profile: Profile, passages: dict[str, list[Passage]] | None = None,
 
     conf = confidence(profile, totals, best)
     assumptions = [f"{fact_label(n)}: assumed {describe_value(n, f.value)}"
-                   + (f' (you said "{f.quote}")' if f.quote else "")
+                   + (f' (you said "{md_literal(f.quote)}")' if f.quote else "")
                    for n, f in profile.assumed().items()]
     return Recommendation(
         strategy=best, label=STRATEGY_LABELS[best], layers=LAYERS[best], confidence=conf,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .describe import md_literal
 from .types import STRATEGY_LABELS, CostLine, Message, Reason, Recommendation
 
 # Slack's published limits for the block elements used here.
@@ -172,7 +173,7 @@ def recommendation_markdown(rec: Recommendation) -> str:
     if why:
         out += ["", "### Why", ""]
         for r in why:
-            said = f' (you said: "{_one_line(r.quote)}")' if r.quote and not r.assumed else (
+            said = f' (you said: "{md_literal(r.quote)}")' if r.quote and not r.assumed else (
                 " (assumed)" if r.assumed else "")
             out.append(f"- {r.statement}{said} {_cites(r, n)}".rstrip())
     trade = _tradeoffs(rec)

@@ -13,6 +13,7 @@ from .describe import (  # excerpt: whole sentences (sentencex)
     describe_value,
     excerpt,
     fact_label,
+    md_literal,
 )
 from .types import FACT_FIELDS, Recommendation, Snapshot
 
@@ -42,7 +43,7 @@ def quote_text(text: str) -> str:
 
 
 def _inline_quote(text: str, limit: int = 160) -> str:
-    return "“" + _MD_SPECIAL.sub(r"\\\1", excerpt(text, limit)) + "”"
+    return "“" + md_literal(excerpt(text, limit)) + "”"
 
 
 def _first_line(markdown: str) -> str:

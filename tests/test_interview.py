@@ -293,3 +293,12 @@ def test_a_user_document_that_says_otherwise_is_shown_as_such_not_as_support(iv,
     for reason in rec.rationale:
         assert not against & set(reason.citations), "never cited as support"
     assert "says otherwise" in snap.messages[-1].text
+
+
+def test_the_users_words_quoted_in_a_recommendation_are_never_markup(iv):
+    marked = "knowledge, from our **product docs** and [the wiki](http://evil.example)"
+    snap = answer_until_recommendation(iv, iv.start(), dict(ANSWERS, need=marked))
+    assert snap.profile.need.value == "knowledge" and snap.profile.need.status == "stated"
+    text = snap.messages[-1].text
+    assert r"knowledge, from our \*\*product docs\*\* and \[the wiki\](http://evil.example)" in text
+    assert "**product docs**" not in text and "[the wiki](" not in text

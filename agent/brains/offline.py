@@ -14,7 +14,7 @@ from typing import Any
 
 from knowledge.types import Passage
 
-from ..describe import excerpt, layers_text, sentences
+from ..describe import excerpt, layers_text, md_literal, sentences
 from ..engine import contradiction
 from ..extract import understand
 from ..types import STRATEGY_LABELS, Profile, Reason, Recommendation, Topic
@@ -25,7 +25,7 @@ from .base import Understanding, Writer
 
 def _reason_line(reason: Reason) -> str:
     cites = "".join(f"[{n}]" for n in reason.citations)
-    said = f' (you said: "{reason.quote}")' if reason.quote and not reason.assumed else ""
+    said = f' (you said: "{md_literal(reason.quote)}")' if reason.quote and not reason.assumed else ""
     assumed = " *(assumed)*" if reason.assumed else ""
     return f"- {reason.statement}{said}{assumed} {cites}".rstrip()
 

@@ -63,6 +63,11 @@ _NUM_UNIT = (r"\d+(?:[.,]\d+)*(?:k|m|mm|mn|bn|b|ms|s|sec|secs|x|h|hrs?|min|mins|
 _UNIT_TOKEN = re.compile(rf"[$€£]?{_NUM_UNIT}(?:-[$€£]?{_NUM_UNIT})?|\d+-[a-z]{{1,20}}", re.IGNORECASE)
 
 
+# Markdown emphasis people type in chat ("our **product docs**", `json`): the words count, the marks do not
+# (they would make a plain sentence look like code). Replaced by spaces, so positions stay.
+_EMPHASIS = re.compile(r"(?<![\w*_`])(\*\*|__|\*|_|`)(?=\S)([^*_`\n]{1,200}?)(?<=\S)\1(?![\w*_`])")
+
+
 def _noisy(line: str) -> bool:
     s = line.strip()
     if not s:
@@ -83,6 +88,7 @@ def blank_noise(text: str) -> tuple[str, bool]:
         return " " * len(m.group(0))
 
     text = _FENCE.sub(fence, text)
+    text = _EMPHASIS.sub(lambda m: " " * len(m.group(1)) + m.group(2) + " " * len(m.group(1)), text)
     text = _QUOTE_MARK.sub(lambda m: m.group(1) + " ", text)
     text, links = _LINK.subn(" ", text)  # an address or a link is never an answer
     seen = seen or bool(links)
